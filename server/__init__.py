@@ -1,0 +1,38 @@
+"""Kenttä server: the app factory."""
+from flask import Flask
+
+from .config import Config
+from .extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config=None) -> Flask:
+    """Build the app: config, extensions, blueprints."""
+    app = Flask(__name__, instance_relative_config=True)
+    if isinstance(config, dict):
+        app.config.from_object(Config())
+        app.config.update(config)
+    else:
+        app.config.from_object(config or Config())
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app)
+
+    from . import models  # noqa: F401  (register tables with SQLAlchemy)
+    from .db_events import install as install_db_events
+    from .api import register as register_api
+    from .sync.api import bp as sync_bp
+    from .cli import register as register_cli
+
+    install_db_events(app)
+    register_api(app)
+    app.register_blueprint(sync_bp)
+    register_cli(app)
+    return app
+
+
+def _migrations_dir():
+    from pathlib import Path
+    return Path(__file__).resolve().parent / "migrations"

@@ -1,0 +1,18 @@
+"""REST blueprints under /api/."""
+from . import errors
+from .auth import bp as auth_bp
+from .me import bp as me_bp
+from .openapi import bp as openapi_bp
+from .resources import make_blueprint
+
+
+def register(app) -> None:
+    """Register the error handlers and every /api/ blueprint (all exempt from CSRF: bearer auth)."""
+    from ..extensions import csrf
+
+    errors.register(app)
+    blueprints = [auth_bp, me_bp, openapi_bp]
+    blueprints += [make_blueprint(name) for name in ("customer", "contact", "activity", "task", "delivery", "conflict")]
+    for bp in blueprints:
+        csrf.exempt(bp)
+        app.register_blueprint(bp)

@@ -1,0 +1,91 @@
+"""Bearer tokens: log in, log out, and the role check every /api/ view goes through."""
+from datetime import timedelta
+from functools import wraps
+
+from flask import Blueprint, current_app, g, request
+from marshmallow import Schema, fields, validate
+from sqlalchemy import delete, func, select
+
+from ..extensions import db
+from ..models import ApiToken, LoginFailure, User, hash_token, utcnow
+from ..sync.rules import Actor
+from .errors import ApiError
+from .json_body import json_body
+
+bp = Blueprint("auth", __name__, url_prefix="/api/auth")
+
+
+class LoginSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    device_name = fields.String(allow_none=True, validate=validate.Length(max=100))
+
+
+def user_json(user: User) -> dict:
+    return {"id": user.id, "email": user.email, "name": user.name, "role": user.role}
+
+
+@bp.post("/token")
+def login():
+    data = LoginSchema().load(json_body())
+    email = data["email"].strip().lower()
+    window_start = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    failures = db.session.scalar(
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.email == email, LoginFailure.at >= window_start)
+    )
+    if failures >= current_app.config["LOGIN_MAX_FAILURES"]:
+        raise ApiError(429, "Too many failed logins for this e-mail; wait 15 minutes and try again.")
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if user is None or not user.active or not user.check_password(data["password"]):
+        db.session.add(LoginFailure(email=email))
+        db.session.commit()
+        raise ApiError(401, "Wrong e-mail or password.", "invalid_credentials")
+    db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+    token, plain = ApiToken.issue(user, data.get("device_name"))
+    db.session.add(token)
+    db.session.commit()
+    return {"token": plain, "user": user_json(user)}, 201
+
+
+def current_token() -> ApiToken | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, plain = header.partition(" ")
+    if scheme.lower() != "bearer" or not plain.strip():
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain.strip())))
+    if token is None or token.revoked_at is not None:
+        return None
+    return token
+
+
+def auth_required(role: str = "rep"):
+    """Require a valid bearer token of a user with at least `role`; sets g.user and g.actor."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            token = current_token()
+            user = db.session.get(User, token.user_id) if token else None
+            if user is None or not user.active:
+                raise ApiError(401, "Log in first: send 'Authorization: Bearer <token>'.")
+            if not user.at_least(role):
+                raise ApiError(403, f"This needs the {role} role or higher.")
+            now = utcnow()
+            if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=10):
+                token.last_used_at = now  # coarse, so reads do not turn into writes
+                db.session.commit()
+            g.user, g.token_id, g.actor = user, token.id, Actor(id=user.id, role=user.role)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+@bp.delete("/token")
+@auth_required()
+def logout():
+    token = db.session.get(ApiToken, g.token_id)
+    token.revoked_at = utcnow()
+    db.session.commit()
+    return "", 204

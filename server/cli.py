@@ -1,0 +1,58 @@
+"""Command-line tools (`flask --app server ...`): thin shells over the same operations."""
+import click
+from flask import current_app
+from flask_migrate import upgrade
+
+from .extensions import db
+from .models import DEFAULT_FOLLOWUP_DELAY_DAYS, DEFAULT_SERVICE_LEVELS, ROLES, ServiceLevel, User
+from .sync.versions import ensure_counter
+
+
+def init_database() -> None:
+    """Run migrations to the newest schema and add the rows the app needs to start."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    ensure_counter(db.session)
+    for segment, days in DEFAULT_SERVICE_LEVELS.items():
+        if db.session.get(ServiceLevel, segment) is None:
+            db.session.add(ServiceLevel(segment=segment, visit_interval_days=days,
+                                        followup_delay_days=DEFAULT_FOLLOWUP_DELAY_DAYS))
+    db.session.commit()
+
+
+def create_user(email: str, name: str, role: str, password: str) -> User:
+    user = User(email=email.strip().lower(), name=name, role=role)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def register(app) -> None:
+    @app.cli.command("init-db")
+    def init_db_command():
+        """Create the database or migrate it to the newest schema."""
+        init_database()
+        click.echo("Database is at the newest schema.")
+
+    @app.cli.command("create-user")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", type=click.Choice(ROLES), default="rep", show_default=True)
+    @click.password_option()
+    def create_user_command(email, name, role, password):
+        """Create a user who can log in."""
+        if db.session.query(User).filter_by(email=email.strip().lower()).first():
+            raise click.ClickException(f"A user with e-mail {email} already exists.")
+        user = create_user(email, name, role, password)
+        click.echo(f"Created {user.role} {user.email} ({user.id}).")
+
+    @app.cli.command("load-demo")
+    @click.option("--size", type=int, default=None,
+                  help="Number of customers; default is the ~150-customer demo. Use 20000 for benchmarks.")
+    @click.option("--seed", type=int, default=1, show_default=True)
+    def load_demo_command(size, seed):
+        """Load realistic demo data (users, customers, contacts, visits, deliveries, tasks)."""
+        from .demo import load_demo
+
+        summary = load_demo(size=size, seed=seed, progress=lambda msg: click.echo(msg))
+        click.echo("Loaded: " + ", ".join(f"{n} {k}" for k, n in summary.items()))

@@ -1,0 +1,49 @@
+"""Configuration from environment variables; TestConfig for pytest."""
+import os
+import secrets
+from pathlib import Path
+
+INSTANCE_DIR = Path(os.environ.get("KENTTA_INSTANCE", Path(__file__).resolve().parent.parent / "instance"))
+
+
+def _secret_key() -> str:
+    """Read SECRET_KEY from the environment, else a key file kept in instance/ (never in the repo)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kentta.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    JSON_SORT_KEYS = False
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    SYNC_MAX_OPS = 500
+    SYNC_MAX_BYTES = 2 * 1024 * 1024
+    PULL_DEFAULT_LIMIT = 500
+    PULL_MAX_LIMIT = 1000
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_WINDOW_SECONDS = 15 * 60
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # for calendar links behind a proxy
+    BABEL_DEFAULT_LOCALE = "fi"
+    PUSH_ALLOWED_HOSTS = os.environ.get("PUSH_ALLOWED_HOSTS")
+    ORG_TIMEZONE = os.environ.get("ORG_TIMEZONE", "Europe/Helsinki")
+
+    def __init__(self):
+        self.SECRET_KEY = _secret_key()
+
+
+class TestConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    LOGIN_MAX_FAILURES = 3
+
+    def __init__(self, database_url: str):
+        self.SECRET_KEY = "test-secret-key"
+        self.SQLALCHEMY_DATABASE_URI = database_url

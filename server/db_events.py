@@ -1,0 +1,25 @@
+"""Engine settings that must hold on every connection."""
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    # WAL lets pulls read while a push writes; busy_timeout makes concurrent writers wait
+    # instead of failing; foreign keys are off by default in SQLite.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def install(app) -> None:
+    """Attach per-connection settings to the app's engine."""
+    with app.app_context():
+        engine: Engine = db.engine
+        if engine.dialect.name == "sqlite" and not getattr(engine, "_kentta_pragmas", False):
+            event.listen(engine, "connect", _sqlite_pragmas)
+            engine._kentta_pragmas = True

@@ -1,0 +1,27 @@
+"""All tables; importing this registers them with SQLAlchemy."""
+from .activity import Activity
+from .base import new_id, utcnow
+from .conflict import Conflict
+from .contact import Contact
+from .customer import Customer
+from .delivery import Delivery
+from .ledger import OpLedger, QuarantinedOp, SyncCounter
+from .settings import DEFAULT_FOLLOWUP_DELAY_DAYS, DEFAULT_SERVICE_LEVELS, OrgSetting, ServiceLevel
+from .task import Task
+from .user import ROLES, ApiToken, LoginFailure, User, hash_token
+
+SYNCED = {
+    "customer": Customer,
+    "contact": Contact,
+    "activity": Activity,
+    "task": Task,
+    "delivery": Delivery,
+    "conflict": Conflict,
+}
+
+__all__ = [
+    "Activity", "ApiToken", "Conflict", "Contact", "Customer", "Delivery", "LoginFailure",
+    "OpLedger", "OrgSetting", "QuarantinedOp", "ROLES", "SYNCED", "ServiceLevel", "SyncCounter",
+    "Task", "User", "DEFAULT_SERVICE_LEVELS", "DEFAULT_FOLLOWUP_DELAY_DAYS", "hash_token",
+    "new_id", "utcnow",
+]

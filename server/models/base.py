@@ -1,0 +1,40 @@
+"""Columns every synced record shares, and helpers for UUIDs and UTC time."""
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    """Naive UTC now: instants are stored naive-UTC so SQLite and PostgreSQL behave alike."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class SyncedMixin:
+    """The synced columns of SPEC §3 plus the per-field metadata the merge needs.
+
+    `field_meta` maps a field name to [version, edited_at, client_id, op_id, user_id] of the
+    change that last set it; the key "deleted" holds the same for the last delete or restore.
+    `search_text` is a casefolded copy of the searchable fields: SQLite's lower() only folds
+    ASCII, so case-insensitive search for ä, ö, å has to be prepared in Python.
+    """
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False, index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    field_meta: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    search_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+def ref(table: str, nullable: bool = True):
+    """A foreign key column to another synced table (or users)."""
+    return mapped_column(String(36), db.ForeignKey(f"{table}.id"), nullable=nullable, index=True)

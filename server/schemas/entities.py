@@ -1,0 +1,133 @@
+"""marshmallow schemas for the synced entities, shared by REST, sync and import.
+
+They validate input only: output goes through `server.wire`, which is much faster for pulls.
+"""
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from .fields import BusinessId, Text, UtcInstant, one_of
+
+UUID_MSG = "Not a valid id (UUID)."
+
+
+def Ref(**kw):
+    return fields.UUID(allow_none=True, error_messages={"invalid_uuid": UUID_MSG}, **kw)
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    # UUIDs travel as strings everywhere, so turn them back after validation.
+    def _uuids_to_str(self, data):
+        return {k: (str(v) if hasattr(v, "hex") and not isinstance(v, (bytes, str)) else v) for k, v in data.items()}
+
+    def load(self, data, *args, **kwargs):
+        loaded = super().load(data, *args, **kwargs)
+        return self._uuids_to_str(loaded)
+
+
+class CustomerSchema(StrictSchema):
+    name = Text(200, min_length=1, required=True, allow_none=False)
+    business_id = BusinessId(allow_none=True)
+    kind = fields.String(validate=one_of("customer", "prospect", "reseller", "chain", "outlet"))
+    parent_id = Ref()
+    segment = fields.String(allow_none=True, validate=one_of("A", "B", "C", "D"))
+    stage = fields.String(validate=one_of("lead", "new", "active", "occasional", "passive", "former"))
+    owner_id = Ref()
+    phone = Text(40)
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    website = Text(300)
+    street = Text(200)
+    postal_code = Text(16)
+    city = Text(100)
+    country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$", error="Use an ISO 3166 alpha-2 code, e.g. FI."))
+    do_not_contact = fields.Boolean()
+    marketing_ban = fields.Boolean()
+    preferred_contact = Text(200)
+    notes = Text(5000)
+    archived = fields.Boolean()
+
+
+class ContactSchema(StrictSchema):
+    customer_id = Ref(required=True)
+    name = Text(200, min_length=1, required=True, allow_none=False)
+    role = Text(100)
+    phone = Text(40)
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    marketing_ban = fields.Boolean()
+    notes = Text(5000)
+
+
+class ActivitySchema(StrictSchema):
+    customer_id = Ref(required=True)
+    contact_id = Ref()
+    owner_id = Ref()
+    type = fields.String(required=True, validate=one_of("visit", "call", "email", "training", "meeting", "other"))
+    status = fields.String(validate=one_of("planned", "done", "cancelled"))
+    title = Text(200, min_length=1, required=True, allow_none=False)
+    starts_at = UtcInstant(allow_none=True)
+    ends_at = UtcInstant(allow_none=True)
+    location = Text(300)
+    notes = Text(5000)
+    outcome = Text(2000)
+    next_step = Text(2000)
+
+    @validates_schema
+    def _ends_after_start(self, data, **_):
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end < start:
+            raise ValidationError("Must not be before starts_at.", "ends_at")
+
+
+class TaskSchema(StrictSchema):
+    customer_id = Ref(required=True)
+    assignee_id = Ref()
+    created_by = Ref()
+    kind = fields.String(validate=one_of("follow_up", "complaint", "sample_order", "spare_part", "info", "other"))
+    title = Text(200, min_length=1, required=True, allow_none=False)
+    due_on = fields.Date(allow_none=True)
+    remind_at = UtcInstant(allow_none=True)
+    status = fields.String(validate=one_of("open", "done"))
+    delivery_id = Ref()
+    notes = Text(5000)
+
+
+class LineSchema(StrictSchema):
+    product = Text(200, min_length=1, required=True, allow_none=False)
+    quantity = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, min_inclusive=False))
+    unit_price = fields.Decimal(places=2, as_string=True, allow_nan=False, validate=validate.Range(min=0))
+
+
+class DeliverySchema(StrictSchema):
+    customer_id = Ref(required=True)
+    order_no = Text(40)
+    ordered_on = fields.Date(allow_none=True)
+    delivered_on = fields.Date(allow_none=True)
+    status = fields.String(validate=one_of("ordered", "delivered", "cancelled"))
+    channel = fields.String(allow_none=True, validate=one_of("phone", "email", "visit", "web", "other"))
+    lines = fields.List(fields.Nested(LineSchema), validate=validate.Length(max=500))
+    total = fields.Decimal(places=2, as_string=True, allow_none=True, allow_nan=False, validate=validate.Range(min=0))
+
+    def load(self, data, *args, **kwargs):
+        loaded = super().load(data, *args, **kwargs)
+        if "lines" in loaded:  # stored as JSON: keep prices as exact decimal strings
+            loaded["lines"] = [
+                {**line, "unit_price": str(line["unit_price"])} if "unit_price" in line else line
+                for line in loaded["lines"]
+            ]
+        return loaded
+
+
+class ConflictSchema(StrictSchema):
+    """Clients may only mark a conflict resolved; everything else is server-made."""
+    resolved = fields.Boolean(required=True)
+
+
+SCHEMAS = {
+    "customer": CustomerSchema,
+    "contact": ContactSchema,
+    "activity": ActivitySchema,
+    "task": TaskSchema,
+    "delivery": DeliverySchema,
+    "conflict": ConflictSchema,
+}

@@ -1,0 +1,62 @@
+"""Field types shared by the entity schemas: UTC instants, Y-tunnus, trimmed text."""
+import re
+from datetime import timezone
+
+from marshmallow import ValidationError, fields, validate
+
+BUSINESS_ID_RE = re.compile(r"^(\d{7})-(\d)$")
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
+
+
+def business_id_valid(value: str) -> bool:
+    """Check a Finnish Y-tunnus (1234567-8) against its modulo-11 check digit."""
+    m = BUSINESS_ID_RE.match(value)
+    if not m:
+        return False
+    rest = sum(int(d) * w for d, w in zip(m.group(1), _WEIGHTS)) % 11
+    if rest == 1:
+        return False
+    return int(m.group(2)) == (0 if rest == 0 else 11 - rest)
+
+
+class BusinessId(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not BUSINESS_ID_RE.match(value):
+            raise ValidationError("Use the form 1234567-8 (Y-tunnus).")
+        if not business_id_valid(value):
+            raise ValidationError("The check digit of this Y-tunnus is wrong.")
+        return value
+
+
+class Text(fields.String):
+    """A string trimmed of surrounding white space, with a length limit; empty means null."""
+
+    def __init__(self, max_length: int, min_length: int = 0, **kwargs):
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("validate", validate.Length(min=min_length, max=max_length))
+        super().__init__(**kwargs)
+        self.min_length = min_length
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs).strip()
+        if value == "" and self.min_length == 0 and self.allow_none:
+            return None
+        return value
+
+
+class UtcInstant(fields.AwareDateTime):
+    """An ISO 8601 instant with a zone (Z or an offset), stored as naive UTC."""
+
+    default_error_messages = {
+        "invalid": "Not a valid date and time; use ISO 8601, e.g. 2026-11-20T08:15:00Z.",
+        "invalid_awareness": "Give the time zone, e.g. 2026-11-20T08:15:00Z.",
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        dt = super()._deserialize(value, attr, data, **kwargs)
+        return dt.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def one_of(*choices):
+    return validate.OneOf(choices, error="Must be one of: {choices}.")

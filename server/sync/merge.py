@@ -1,0 +1,124 @@
+"""The merge rules of SPEC §5, as pure functions over plain data.
+
+No session, no Flask: the push shell loads the current state, calls these, and stores what they
+return. Keeping the rules here is what lets REST, sync, import and server rules share one
+behaviour, and what makes the property tests cheap.
+
+Field metadata is a list [version, edited_at, client_id, op_id, user_id]: the change that last set
+the field. edited_at is a fixed-width UTC string, so string order is time order.
+"""
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+DELETED = "deleted"  # meta key and conflict field for delete/restore decisions
+V, AT, CLIENT, OP, USER = range(5)
+
+
+@dataclass(frozen=True)
+class Op:
+    op_id: str
+    entity: str
+    id: str
+    type: str               # "put" | "delete"
+    base_version: int
+    fields: dict            # wire values, already validated
+    edited_at: str          # normalised, already clamped to server time
+    client_id: str
+    user_id: Optional[str]
+
+
+@dataclass
+class State:
+    """A record as stored: wire values, per-field meta, tombstone flag, version."""
+    values: dict
+    meta: dict
+    deleted: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class Lost:
+    """One field of one record where a value lost; becomes a conflict record."""
+    field: str
+    kept_value: Any
+    lost_value: Any
+    lost_by: Optional[str]
+    lost_edited_at: Optional[str]
+    kept_by: Optional[str]
+
+
+@dataclass
+class Outcome:
+    status: str                                  # applied | conflict
+    changes: dict = field(default_factory=dict)  # field -> new wire value
+    meta: dict = field(default_factory=dict)     # field -> new meta entry
+    lost: list = field(default_factory=list)     # [Lost]
+    restore: bool = False                        # a tombstone comes back to life
+    delete: bool = False                         # the record becomes a tombstone
+    touch: bool = False                          # new version without field changes (refused delete)
+
+
+def stamp(op: Op, version: int) -> list:
+    return [version, op.edited_at, op.client_id, op.op_id, op.user_id]
+
+
+def unseen(meta_entry: Optional[list], op: Op) -> bool:
+    """True when the change behind meta_entry happened after the op's base and by another client."""
+    return bool(meta_entry) and meta_entry[V] > op.base_version and meta_entry[CLIENT] != op.client_id
+
+
+def incoming_wins(meta_entry: list, op: Op) -> bool:
+    """Later edited_at wins; a tie goes to the larger op_id."""
+    return (op.edited_at, op.op_id) > (meta_entry[AT], meta_entry[OP])
+
+
+def merge_put(current: Optional[State], op: Op, version: int) -> Outcome:
+    """Apply a put (create or field patch) to the current state of a record."""
+    out = Outcome(status="applied")
+    if current is None:  # a create: every field is new
+        out.changes = dict(op.fields)
+        out.meta = {f: stamp(op, version) for f in op.fields}
+        return out
+
+    if current.deleted:
+        out.restore = True
+        out.meta[DELETED] = stamp(op, version)
+        gone = current.meta.get(DELETED)
+        if unseen(gone, op):  # someone deleted what this user was editing: the edit wins, say so
+            out.lost.append(Lost(DELETED, False, True, gone[USER], gone[AT], op.user_id))
+
+    for name, value in op.fields.items():
+        old = current.values.get(name)
+        entry = current.meta.get(name)
+        if not unseen(entry, op):
+            if value != old or current.deleted:
+                out.changes[name] = value
+                out.meta[name] = stamp(op, version)
+        elif value != old:  # a real concurrent edit of the same field
+            if incoming_wins(entry, op):
+                out.changes[name] = value
+                out.meta[name] = stamp(op, version)
+                out.lost.append(Lost(name, value, old, entry[USER], entry[AT], op.user_id))
+            else:
+                out.lost.append(Lost(name, old, value, op.user_id, op.edited_at, entry[USER]))
+    if out.lost:
+        out.status = "conflict"
+    return out
+
+
+def merge_delete(current: State, op: Op, version: int, children_changed: bool) -> Outcome:
+    """Delete a record unless someone changed it (or a child it would take along) unseen."""
+    if current.deleted:
+        return Outcome(status="applied")
+    changed = children_changed or any(
+        unseen(entry, op) for name, entry in current.meta.items() if name != DELETED
+    )
+    if changed:  # a concurrent edit beats a delete: keep the record, tell the deleter
+        return Outcome(status="conflict", touch=True,
+                       lost=[Lost(DELETED, False, True, op.user_id, op.edited_at, None)])
+    return Outcome(status="applied", delete=True, meta={DELETED: stamp(op, version)})
+
+
+def changed_since(meta: dict, op: Op) -> bool:
+    """Whether any change recorded in `meta` is unseen by the op (used for a delete's children)."""
+    return any(unseen(entry, op) for entry in meta.values())

@@ -1,0 +1,58 @@
+"""Pull: every visible change after a cursor, in version order, a bounded page at a time.
+
+A page costs one query for the counter plus one per entity table, whatever its size: each table
+gives at most `limit` rows above the cursor, and the smallest `limit` versions of their union
+form the page. Pages stop at the counter value read first (see versions.py), so a change still
+being committed can never be skipped.
+"""
+from sqlalchemy import false, select
+
+from ..entities import ENTITIES
+from ..wire import instant
+from .store import convs
+from .versions import latest
+
+PULLED = ("customer", "contact", "activity", "task", "delivery", "conflict")
+_COLUMNS = {}
+
+
+def _plan(entity):
+    if entity not in _COLUMNS:
+        table = ENTITIES[entity].table
+        names = ("id", "version", "deleted", "created_at", "updated_at") + ENTITIES[entity].fields
+        _COLUMNS[entity] = ([table.c[n] for n in names], convs(entity))
+    return _COLUMNS[entity]
+
+
+class CursorError(ValueError):
+    pass
+
+
+def pull(session, actor, cursor: int, limit: int) -> dict:
+    """One page of changes for this actor after `cursor`."""
+    high = latest(session)
+    if cursor > high:
+        raise CursorError(f"The cursor {cursor} is beyond the server's latest version {high}.")
+    candidates = []
+    full = False
+    for entity in PULLED:
+        table = ENTITIES[entity].table
+        columns, field_convs = _plan(entity)
+        query = select(*columns).where(table.c.version > cursor, table.c.version <= high)
+        if entity == "conflict":  # a user's own lost values; managers review the rest via REST
+            query = query.where(table.c.lost_by == actor.id)
+        rows = session.execute(query.order_by(table.c.version).limit(limit)).all()
+        full = full or len(rows) == limit
+        for row in rows:
+            candidates.append((row[1], entity, row, field_convs))
+    candidates.sort(key=lambda c: c[0])
+    page = candidates[:limit]
+    more = full or len(candidates) > limit
+    changes = []
+    for version, entity, row, field_convs in page:
+        data = {"created_at": instant(row[3]), "updated_at": instant(row[4])}
+        for (name, conv), value in zip(field_convs, row[5:]):
+            data[name] = conv(value) if conv and value is not None else value
+        changes.append({"entity": entity, "id": row[0], "version": version, "deleted": row[2], "data": data})
+    new_cursor = page[-1][0] if more and page else high
+    return {"changes": changes, "cursor": new_cursor, "more": more}

@@ -1,0 +1,241 @@
+"""Apply a batch of ops in one transaction: ledger, validation, rules, merge, cascades, conflicts.
+
+This is the operations layer: sync pushes, REST writes, imports and server-made records all come
+through `apply_ops`, so the merge rules of SPEC §5 hold for every write. It never commits: the
+caller owns the transaction, so a failure anywhere leaves nothing behind.
+"""
+from datetime import datetime, timezone
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from ..entities import ENTITIES, CASCADE, NULLIFY
+from ..models import OpLedger, QuarantinedOp, new_id
+from . import rules
+from .merge import AT, DELETED, USER, Lost, Op, changed_since, merge_delete, merge_put, stamp, unseen
+from .store import Store, convs
+from .versions import VersionAllocator
+
+EDITED_AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+NOUN = {"customer": "customer", "contact": "contact", "delivery": "delivery", "user": "user"}
+
+
+def normalise_instant(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime(EDITED_AT_FORMAT)
+
+
+def apply_ops(session, actor: rules.Actor, client_id: str, ops: list, now: datetime | None = None) -> list:
+    """Apply envelope-valid ops (dicts as in SPEC §5, edited_at as aware datetime); return results."""
+    return Push(session, actor, client_id, now).run(ops)
+
+
+class Push:
+    def __init__(self, session, actor, client_id, now=None):
+        self.session = session
+        self.actor = actor
+        self.client_id = client_id
+        self.versions = VersionAllocator(session)  # first: takes the write lock (see versions.py)
+        self.store = Store(session)
+        self.now = now or datetime.now(timezone.utc)
+        self.ledger: dict = {}
+        self.new_ledger: list = []
+        self.quarantine: list = []
+
+    def run(self, ops: list) -> list:
+        ids = [op["op_id"] for op in ops]
+        for start in range(0, len(ids), 500):
+            for row in self.session.execute(select(OpLedger.op_id, OpLedger.result)
+                                            .where(OpLedger.op_id.in_(ids[start:start + 500]))):
+                self.ledger[row.op_id] = row.result
+        by_entity: dict = {}
+        for op in ops:
+            by_entity.setdefault(op["entity"], []).append(op["id"])
+        for entity, rids in by_entity.items():
+            self.store.prefetch(entity, rids)
+
+        results = [self.apply(op) for op in ops]
+        self.store.flush()
+        if self.new_ledger:
+            self.session.execute(OpLedger.__table__.insert(), self.new_ledger)
+        if self.quarantine:
+            self.session.execute(QuarantinedOp.__table__.insert(), self.quarantine)
+        self.versions.finish()
+        return results
+
+    # ---- one op ------------------------------------------------------------------------------
+    def apply(self, raw: dict) -> dict:
+        if raw["op_id"] in self.ledger:
+            return self.ledger[raw["op_id"]]
+        edited = min(raw["edited_at"], self.now)  # a clock ahead of the server's is clamped
+        op = Op(op_id=raw["op_id"], entity=raw["entity"], id=raw["id"], type=raw["type"],
+                base_version=raw.get("base_version", 0), fields={}, edited_at=normalise_instant(edited),
+                client_id=self.client_id, user_id=self.actor.id)
+        self.lost: list = []
+        self.reason = "invalid"
+        self.current_entity, self.current_id = op.entity, op.id
+        if op.type == "delete":
+            status, errors = self.delete(op)
+        else:
+            status, errors = self.put(op, raw.get("fields") or {})
+        rec = self.store.get(op.entity, op.id)
+        result = {"op_id": op.op_id, "status": status, "version": rec.state.version if rec else 0,
+                  "conflicts": self.lost, "errors": errors}
+        if status == "rejected":
+            result["reason"] = self.reason  # "invalid" or "forbidden": REST answers 422 or 403
+        self.ledger[op.op_id] = result
+        self.new_ledger.append(dict(op_id=op.op_id, client_id=self.client_id, user_id=self.actor.id,
+                                    entity=op.entity, record_id=op.id, status=status, result=result,
+                                    received_at=self.now.replace(tzinfo=None)))
+        if status == "rejected":
+            self.quarantine.append(dict(op_id=op.op_id, client_id=self.client_id, user_id=self.actor.id,
+                                        entity=op.entity, record_id=op.id, op=_jsonable(raw), errors=errors,
+                                        created_at=self.now.replace(tzinfo=None), resolved=False))
+        return result
+
+    def put(self, op: Op, fields: dict):
+        entity = ENTITIES[op.entity]
+        rec = self.store.get(op.entity, op.id)
+        creating = rec is None
+        if creating:
+            fields = rules.create_defaults(self.actor, op.entity, fields)
+        try:
+            loaded = entity.schema().load(fields, partial=not creating)
+        except ValidationError as err:
+            return "rejected", _messages(err.messages)
+        wire = {name: (conv(loaded[name]) if conv else loaded[name]) for name, conv in convs(op.entity) if name in loaded}
+        errors = rules.check(self.actor, op.entity, "put", None if creating else rec.state.values, wire)
+        if errors:
+            self.reason = "forbidden"
+            return "rejected", errors
+        errors = self.check_references(op, loaded)
+        if errors:
+            return "rejected", errors
+        op = Op(**{**op.__dict__, "fields": wire})
+        version = self.versions.next()
+        outcome = merge_put(None if creating else rec.state, op, version)
+        if creating:
+            rec = self.store.create(op.entity, op.id, loaded, version)
+            self.store.update(rec, {}, outcome.meta, version)
+        elif outcome.changes or outcome.restore:
+            native = {name: loaded[name] for name in outcome.changes}
+            self.store.update(rec, native, outcome.meta, version, deleted=False if outcome.restore else None)
+        self.record_lost(op.entity, op.id, outcome.lost)
+        self.revive_parents(op, rec)
+        return ("conflict" if self.lost else "applied"), {}
+
+    def delete(self, op: Op):
+        rec = self.store.get(op.entity, op.id)
+        if rec is None:
+            return "rejected", {"id": [f"No {op.entity} with this id exists."]}
+        errors = rules.check(self.actor, op.entity, "delete", rec.state.values, {})
+        if errors:
+            self.reason = "forbidden"
+            return "rejected", errors
+        family = self.descendants(rec)
+        children_changed = any(changed_since(child.state.meta, op) for child in family)
+        version = self.versions.next()
+        outcome = merge_delete(rec.state, op, version, children_changed)
+        if outcome.touch:
+            self.store.update(rec, {}, {}, version)
+        if outcome.delete:
+            self.store.update(rec, {}, outcome.meta, version, deleted=True)
+            for child in family:
+                if not child.state.deleted:
+                    v = self.versions.next()
+                    self.store.update(child, {}, {DELETED: stamp(op, v)}, v, deleted=True)
+            for gone in [rec, *family]:
+                self.clear_loose_references(op, gone)
+        self.record_lost(op.entity, op.id, outcome.lost)
+        return ("conflict" if self.lost else "applied"), {}
+
+    # ---- helpers ---------------------------------------------------------------------------
+    def check_references(self, op: Op, loaded: dict) -> dict:
+        errors = {}
+        for name, ref in ENTITIES[op.entity].refs.items():
+            target_id = loaded.get(name)
+            if target_id is None:
+                continue
+            if ref.target == "user":
+                exists = self.store.user_exists(target_id)
+            else:
+                exists = self.store.get(ref.target, target_id) is not None
+            if not exists:
+                errors[name] = [f"No {ref.target} with this id exists."]
+            elif target_id == op.id:
+                errors[name] = ["A record cannot refer to itself."]
+        business_id = loaded.get("business_id")
+        if op.entity == "customer" and business_id and self.store.business_id_taken(business_id, op.id):
+            errors["business_id"] = ["Another customer already has this Y-tunnus."]
+        return errors
+
+    def descendants(self, rec) -> list:
+        """Records a delete of `rec` takes with it (SPEC §5 rule 5), depth first."""
+        out, stack, seen = [], [rec], {(rec.entity, rec.id)}
+        while stack:
+            node = stack.pop()
+            for _field, mode, child in self.store.children(node.entity, node.id):
+                if mode == CASCADE and (child.entity, child.id) not in seen:
+                    seen.add((child.entity, child.id))
+                    out.append(child)
+                    stack.append(child)
+        return out
+
+    def clear_loose_references(self, op: Op, gone) -> None:
+        """Live records that loosely point at a deleted one lose the pointer, not their life."""
+        for name, mode, child in self.store.children(gone.entity, gone.id):
+            if mode == NULLIFY and not child.state.deleted:
+                v = self.versions.next()
+                self.store.update(child, {name: None}, {name: stamp(op, v)}, v)
+
+    def revive_parents(self, op: Op, rec) -> None:
+        """A live record's parents must be alive: restore them, telling whoever deleted them."""
+        for name, target in ENTITIES[rec.entity].parents().items():
+            parent_id = rec.row.get(name)
+            parent = self.store.get(target, parent_id) if parent_id else None
+            if parent is None or not parent.state.deleted:
+                continue
+            gone = parent.state.meta.get(DELETED)
+            v = self.versions.next()
+            self.store.update(parent, {}, {DELETED: stamp(op, v)}, v, deleted=False)
+            if unseen(gone, op):
+                self.record_lost(target, parent.id, [_revived(gone, op)])
+            self.revive_parents(op, parent)
+
+    def record_lost(self, entity: str, record_id: str, lost: list) -> None:
+        for item in lost:
+            v = self.versions.next()
+            native = dict(entity=entity, record_id=record_id, field=item.field, kept_value=item.kept_value,
+                          lost_value=item.lost_value, lost_by=item.lost_by, kept_by=item.kept_by,
+                          lost_edited_at=_parse(item.lost_edited_at), resolved=False)
+            self.store.create("conflict", new_id(), native, v)
+            entry = {"field": item.field, "kept_value": item.kept_value, "lost_value": item.lost_value}
+            if (entity, record_id) != (self.current_entity, self.current_id):
+                entry.update(entity=entity, record_id=record_id)
+            self.lost.append(entry)
+
+
+def _revived(gone, op):
+    return Lost(DELETED, False, True, gone[USER], gone[AT], op.user_id)
+
+
+def _parse(text):
+    return None if not text else datetime.strptime(text, EDITED_AT_FORMAT)
+
+
+def _messages(messages, prefix="") -> dict:
+    """marshmallow errors as {field: [text]}; nested ones (delivery lines) as "lines.0.product"."""
+    out = {}
+    for name, value in messages.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            out.update(_messages(value, key + "."))
+        else:
+            out[key] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return out
+
+
+def _jsonable(raw: dict) -> dict:
+    out = dict(raw)
+    if isinstance(out.get("edited_at"), datetime):
+        out["edited_at"] = normalise_instant(out["edited_at"])
+    return out

@@ -1,0 +1,148 @@
+"""Load records for a push into memory, track what the merge changed, and write it back in bulk.
+
+One query per entity loads a batch's records; writes go out as executemany inserts and updates
+in reference order. That keeps a 500-op push to a handful of round trips.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, select
+
+from ..entities import ENTITIES, INSERT_ORDER, children_of, search_text
+from ..models import User, utcnow
+from ..wire import converters
+from .merge import State
+
+_CONVS = {}
+
+
+def convs(entity: str):
+    if entity not in _CONVS:
+        e = ENTITIES[entity]
+        _CONVS[entity] = converters(e.table, e.fields)
+    return _CONVS[entity]
+
+
+@dataclass
+class Rec:
+    entity: str
+    id: str
+    row: dict                     # native column values (all columns)
+    state: State                  # wire view for the merge
+    new: bool = False
+    dirty: bool = False
+    touched_fields: set = field(default_factory=set)
+
+
+class Store:
+    def __init__(self, session):
+        self.session = session
+        self.conn = session.connection()
+        self.cache: dict = {}       # (entity, id) -> Rec | None
+        self._users = None
+
+    # ---- reading -------------------------------------------------------------------------
+    def _rec(self, entity, row) -> Rec:
+        row = dict(row)
+        values = {name: (conv(row[name]) if conv else row[name]) for name, conv in convs(entity)}
+        state = State(values=values, meta=dict(row["field_meta"] or {}), deleted=row["deleted"],
+                      version=row["version"])
+        return Rec(entity, row["id"], row, state)
+
+    def prefetch(self, entity: str, ids) -> None:
+        ids = [i for i in set(ids) if (entity, i) not in self.cache]
+        table = ENTITIES[entity].table
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for row in self.conn.execute(select(table).where(table.c.id.in_(chunk))).mappings():
+                self.cache[(entity, row["id"])] = self._rec(entity, row)
+            for i in chunk:
+                self.cache.setdefault((entity, i), None)
+
+    def get(self, entity: str, record_id: str):
+        if (entity, record_id) not in self.cache:
+            self.prefetch(entity, [record_id])
+        return self.cache[(entity, record_id)]
+
+    def user_exists(self, user_id: str) -> bool:
+        if self._users is None:
+            self._users = set(self.conn.execute(select(User.id)).scalars())
+        return user_id in self._users
+
+    def children(self, entity: str, record_id: str):
+        """[(field, mode, Rec)] of every record that references this one, stored or new."""
+        out = []
+        for child, fname, mode in children_of(entity):
+            table = ENTITIES[child].table
+            ids = self.conn.execute(select(table.c.id).where(table.c[fname] == record_id)).scalars().all()
+            self.prefetch(child, ids)
+            seen = set()
+            for rid in ids:
+                rec = self.cache[(child, rid)]
+                if rec is not None and rec.row[fname] == record_id:
+                    out.append((fname, mode, rec))
+                    seen.add(rid)
+            for (ent, rid), rec in self.cache.items():  # created or re-pointed in this batch
+                if ent == child and rec is not None and rid not in seen and rec.row.get(fname) == record_id:
+                    out.append((fname, mode, rec))
+        return out
+
+    def business_id_taken(self, business_id: str, record_id: str) -> bool:
+        """Whether another customer, stored or in this batch, holds this Y-tunnus."""
+        table = ENTITIES["customer"].table
+        holders = self.conn.execute(
+            select(table.c.id).where(table.c.business_id == business_id, table.c.id != record_id)
+        ).scalars().all()
+        self.prefetch("customer", holders)
+        return any(
+            ent == "customer" and rec is not None and rid != record_id and rec.row["business_id"] == business_id
+            for (ent, rid), rec in self.cache.items()
+        )
+
+    # ---- writing -------------------------------------------------------------------------
+    def create(self, entity: str, record_id: str, native: dict, version: int) -> Rec:
+        e = ENTITIES[entity]
+        now = utcnow()
+        row = {c.name: _default(c) for c in e.table.columns}
+        row.update(native)
+        row.update(id=record_id, version=version, deleted=False, created_at=now, updated_at=now, field_meta={})
+        rec = self._rec(entity, row)
+        rec.new = rec.dirty = True
+        self.cache[(entity, record_id)] = rec
+        return rec
+
+    def update(self, rec: Rec, native: dict, meta: dict, version: int, deleted=None) -> None:
+        rec.row.update(native)
+        for name, conv in convs(rec.entity):
+            if name in native:
+                rec.state.values[name] = conv(native[name]) if conv else native[name]
+        rec.state.meta.update(meta)
+        rec.row["field_meta"] = dict(rec.state.meta)
+        if deleted is not None:
+            rec.state.deleted = rec.row["deleted"] = deleted
+        rec.state.version = rec.row["version"] = version
+        rec.row["updated_at"] = utcnow()
+        rec.dirty = True
+
+    def flush(self) -> None:
+        """Write every changed record: inserts in reference order, then updates."""
+        dirty = [rec for rec in self.cache.values() if rec is not None and rec.dirty]
+        for rec in dirty:
+            rec.row["search_text"] = search_text(ENTITIES[rec.entity], rec.state.values)
+        for entity in INSERT_ORDER:
+            table = ENTITIES[entity].table
+            rows = [rec.row for rec in dirty if rec.entity == entity and rec.new]
+            if rows:
+                self.conn.execute(table.insert(), rows)
+            updates = [{**rec.row, "b_id": rec.id} for rec in dirty if rec.entity == entity and not rec.new]
+            if updates:
+                for r in updates:
+                    r.pop("id")
+                self.conn.execute(table.update().where(table.c.id == bindparam("b_id")), updates)
+        for rec in dirty:
+            rec.new = rec.dirty = False
+
+
+def _default(column):
+    if column.default is not None and column.default.is_scalar:
+        return column.default.arg
+    return None
