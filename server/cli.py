@@ -29,10 +29,18 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
 
 def register(app) -> None:
     @app.cli.command("init-db")
-    def init_db_command():
+    @click.option("--demo/--no-demo", default=False,
+                  help="On a database with no users yet, also load the demo data.")
+    def init_db_command(demo):
         """Create the database or migrate it to the newest schema."""
         init_database()
         click.echo("Database is at the newest schema.")
+        if demo and db.session.query(User).count() == 0:
+            from .demo import load_demo
+
+            click.echo("New database: loading demo data ...")
+            summary = load_demo(progress=lambda msg: click.echo(f"  {msg}"))
+            click.echo("Loaded: " + ", ".join(f"{n} {k}" for k, n in summary.items()))
 
     @app.cli.command("create-user")
     @click.option("--email", required=True)
