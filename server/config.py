@@ -43,6 +43,7 @@ class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     LOGIN_MAX_FAILURES = 3
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
     def __init__(self, database_url: str):
         self.SECRET_KEY = "test-secret-key"

@@ -30,18 +30,26 @@ class BusinessId(fields.String):
 
 
 class Text(fields.String):
-    """A string trimmed of surrounding white space, with a length limit; empty means null."""
+    """A string trimmed of surrounding white space, with a length limit; blank means null.
+
+    The length is checked here rather than by a Length validator, because a blank optional value
+    has become None by then and validators do not expect None.
+    """
 
     def __init__(self, max_length: int, min_length: int = 0, **kwargs):
         kwargs.setdefault("allow_none", True)
-        kwargs.setdefault("validate", validate.Length(min=min_length, max=max_length))
         super().__init__(**kwargs)
-        self.min_length = min_length
+        self.min_length, self.max_length = min_length, max_length
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs).strip()
         if value == "" and self.min_length == 0 and self.allow_none:
             return None
+        if len(value) < self.min_length:
+            raise ValidationError("Must not be empty." if self.min_length == 1 else
+                                  f"Must be at least {self.min_length} characters.")
+        if len(value) > self.max_length:
+            raise ValidationError(f"Must be at most {self.max_length} characters (got {len(value)}).")
         return value
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..entities import ENTITIES, CASCADE, NULLIFY
 from ..models import OpLedger, QuarantinedOp, new_id
+from ..schemas.fast import fast_load
 from . import rules
 from .merge import AT, DELETED, USER, Lost, Op, changed_since, merge_delete, merge_put, stamp, unseen
 from .store import Store, convs
@@ -99,7 +100,10 @@ class Push:
         if creating:
             fields = rules.create_defaults(self.actor, op.entity, fields)
         try:
-            loaded = _schema(op.entity).load(fields, partial=not creating)
+            schema = _schema(op.entity)
+            loaded = fast_load(schema, fields, not creating)
+            if loaded is None:
+                loaded = schema.load(fields, partial=not creating)
         except ValidationError as err:
             return "rejected", _messages(err.messages)
         wire = {name: (conv(loaded[name]) if conv else loaded[name]) for name, conv in convs(op.entity) if name in loaded}

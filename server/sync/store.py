@@ -100,9 +100,8 @@ class Store:
 
     # ---- writing -------------------------------------------------------------------------
     def create(self, entity: str, record_id: str, native: dict, version: int) -> Rec:
-        e = ENTITIES[entity]
         now = utcnow()
-        row = {c.name: _default(c) for c in e.table.columns}
+        row = dict(_defaults(entity))
         row.update(native)
         row.update(id=record_id, version=version, deleted=False, created_at=now, updated_at=now, field_meta={})
         rec = self._rec(entity, row)
@@ -142,7 +141,14 @@ class Store:
             rec.new = rec.dirty = False
 
 
-def _default(column):
-    if column.default is not None and column.default.is_scalar:
-        return column.default.arg
-    return None
+_DEFAULTS: dict = {}
+
+
+def _defaults(entity: str) -> dict:
+    """Column defaults of a table, as a new row starts (computed once per entity)."""
+    if entity not in _DEFAULTS:
+        _DEFAULTS[entity] = {
+            c.name: (c.default.arg if c.default is not None and c.default.is_scalar else None)
+            for c in ENTITIES[entity].table.columns
+        }
+    return _DEFAULTS[entity]
