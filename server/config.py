@@ -36,6 +36,7 @@ class Config:
     ORG_TIMEZONE = os.environ.get("ORG_TIMEZONE", "Europe/Helsinki")
 
     def __init__(self):
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the default SQLite file lives there
         self.SECRET_KEY = _secret_key()
 
 
