@@ -14,6 +14,8 @@ VALUES = st.one_of(
     st.sampled_from(["A", "a", "visit", "planned", "open", "customer", "FI", "fi", "true", "ordered"]),
     st.builds(lambda: str(uuid.uuid4())), st.builds(lambda: str(uuid.uuid4()).upper()),
     st.lists(st.integers(), max_size=2),
+    st.sampled_from(["2026-11-20T08:15:00Z", "2026-11-20T07:15:00Z", "2026-02-30T08:15:00Z", "2026-11-20T08:15:00",
+                     "2026-11-20T10:15:00+02:00", "2026-11-20", "2026-13-01", "20.11.2026"]),
 )
 
 
@@ -48,3 +50,12 @@ def test_fast_path_takes_the_common_case():
     data = {"name": " Kahvila Aalto ", "city": "Tampere", "segment": "B", "archived": False,
             "owner_id": str(uuid.uuid4()), "notes": ""}
     assert fast_load(schema, data, partial=False) == {**data, "name": "Kahvila Aalto", "notes": None}
+    visit = {"customer_id": str(uuid.uuid4()), "type": "visit", "title": "Aalto – Tampere – tasting",
+             "starts_at": "2026-11-20T08:00:00Z", "ends_at": "2026-11-20T09:00:00Z"}
+    assert fast_load(SCHEMAS["activity"](), visit, partial=False) is not None
+
+
+def test_fast_path_keeps_cross_field_rules():
+    backwards = {"customer_id": str(uuid.uuid4()), "type": "visit", "title": "x",
+                 "starts_at": "2026-11-20T08:00:00Z", "ends_at": "2026-11-20T07:00:00Z"}
+    assert fast_load(SCHEMAS["activity"](), backwards, partial=False) is None

@@ -8,12 +8,33 @@ messages and exotic fields (dates, decimals, nested lines) stay marshmallow's. A
 checks that whatever this accepts, marshmallow accepts with the same result.
 """
 import re
+from datetime import date, datetime
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
-from .fields import Text
+from .fields import Text, UtcInstant
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+INSTANT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _instant(value):
+    if not isinstance(value, str) or not INSTANT_RE.match(value):
+        return False, None
+    try:
+        return True, datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return False, None
+
+
+def _date(value):
+    if not isinstance(value, str) or not DATE_RE.match(value):
+        return False, None
+    try:
+        return True, date.fromisoformat(value)
+    except ValueError:
+        return False, None
 _PLANS: dict = {}
 
 
@@ -40,7 +61,11 @@ def _checker(field):
         return lambda value: (isinstance(value, bool), value)
     if type(field) is fields.UUID and not validators:
         return lambda value: (isinstance(value, str) and UUID_RE.match(value) is not None, value)
-    return None  # dates, decimals, e-mails, Y-tunnus, nested lines: marshmallow's job
+    if type(field) is UtcInstant and not validators:
+        return _instant  # only the canonical wire form 2026-11-20T08:15:00Z
+    if type(field) is fields.Date and not validators:
+        return _date
+    return None  # decimals, e-mails, Y-tunnus, nested lines: marshmallow's job
 
 
 def _plan(schema):
@@ -49,13 +74,14 @@ def _plan(schema):
         checks = {name: _checker(f) for name, f in schema.load_fields.items()}
         required = frozenset(name for name, f in schema.load_fields.items() if f.required)
         nullable = frozenset(name for name, f in schema.load_fields.items() if f.allow_none)
-        _PLANS[key] = (checks, required, nullable)
+        schema_checks = [getattr(schema, name) for name, *_ in schema._hooks.get("validates_schema", [])]
+        _PLANS[key] = (checks, required, nullable, schema_checks)
     return _PLANS[key]
 
 
 def fast_load(schema, data: dict, partial: bool):
     """Return what schema.load(data, partial=partial) would, or None to say: use marshmallow."""
-    checks, required, nullable = _plan(schema)
+    checks, required, nullable, schema_checks = _plan(schema)
     if not partial and not required.issubset(data):
         return None
     out = {}
@@ -72,4 +98,9 @@ def fast_load(schema, data: dict, partial: bool):
         if not ok:
             return None
         out[name] = loaded
+    for check in schema_checks:  # cross-field rules (ends_at after starts_at) run as marshmallow would
+        try:
+            check(out, partial=partial, many=False)
+        except ValidationError:
+            return None
     return out
