@@ -22,7 +22,6 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kentta.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
     SYNC_MAX_OPS = 500
     SYNC_MAX_BYTES = 2 * 1024 * 1024

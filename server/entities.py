@@ -21,6 +21,9 @@ class Ref:
     mode: str    # CASCADE, NULLIFY or USER
 
 
+_PARENTS: dict = {}
+
+
 @dataclass(frozen=True)
 class Entity:
     name: str
@@ -46,7 +49,7 @@ class Entity:
 
     def parents(self):
         """References whose deletion takes this record with it."""
-        return {f: r.target for f, r in self.refs.items() if r.mode == CASCADE}
+        return _PARENTS.setdefault(self.name, {f: r.target for f, r in self.refs.items() if r.mode == CASCADE})
 
 
 ENTITIES = {

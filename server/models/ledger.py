@@ -18,7 +18,11 @@ class SyncCounter(db.Model):
 
 
 class OpLedger(db.Model):
-    """Every op ever applied or refused, by op_id, with the result sent back."""
+    """Every op ever applied or refused, by op_id, with the result sent back.
+
+    A plain "applied" result is rebuilt from status and version, so most rows carry no JSON:
+    the ledger is written once per op and its cost counts against every push.
+    """
     __tablename__ = "op_ledger"
 
     op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -27,7 +31,8 @@ class OpLedger(db.Model):
     entity: Mapped[str] = mapped_column(String(16), nullable=False)
     record_id: Mapped[str] = mapped_column(String(36), nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False)
-    result: Mapped[dict] = mapped_column(JSON, nullable=False)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    result: Mapped[Optional[dict]] = mapped_column(JSON(none_as_null=True))
     received_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
 
 

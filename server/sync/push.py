@@ -36,8 +36,9 @@ class Push:
         self.actor = actor
         self.client_id = client_id
         self.versions = VersionAllocator(session)  # first: takes the write lock (see versions.py)
-        self.store = Store(session)
         self.now = now or datetime.now(timezone.utc)
+        self.store = Store(session, self.now.replace(tzinfo=None))
+        self._instants: dict = {}
         self.ledger: dict = {}
         self.new_ledger: list = []
         self.quarantine: list = []
@@ -45,9 +46,9 @@ class Push:
     def run(self, ops: list) -> list:
         ids = [op["op_id"] for op in ops]
         for start in range(0, len(ids), 500):
-            for row in self.session.execute(select(OpLedger.op_id, OpLedger.result)
-                                            .where(OpLedger.op_id.in_(ids[start:start + 500]))):
-                self.ledger[row.op_id] = row.result
+            query = select(OpLedger.op_id, OpLedger.status, OpLedger.version, OpLedger.result)
+            for row in self.session.execute(query.where(OpLedger.op_id.in_(ids[start:start + 500]))):
+                self.ledger[row.op_id] = row.result or _plain_result(row.op_id, row.status, row.version)
         by_entity: dict = {}
         for op in ops:
             by_entity.setdefault(op["entity"], []).append(op["id"])
@@ -68,8 +69,10 @@ class Push:
         if raw["op_id"] in self.ledger:
             return self.ledger[raw["op_id"]]
         edited = min(raw["edited_at"], self.now)  # a clock ahead of the server's is clamped
+        if edited not in self._instants:  # phones send runs of ops with one timestamp
+            self._instants[edited] = normalise_instant(edited)
         op = Op(op_id=raw["op_id"], entity=raw["entity"], id=raw["id"], type=raw["type"],
-                base_version=raw.get("base_version", 0), fields={}, edited_at=normalise_instant(edited),
+                base_version=raw.get("base_version", 0), fields={}, edited_at=self._instants[edited],
                 client_id=self.client_id, user_id=self.actor.id)
         self.lost: list = []
         self.reason = "invalid"
@@ -84,9 +87,10 @@ class Push:
         if status == "rejected":
             result["reason"] = self.reason  # "invalid" or "forbidden": REST answers 422 or 403
         self.ledger[op.op_id] = result
+        plain = status == "applied" and not self.lost
         self.new_ledger.append(dict(op_id=op.op_id, client_id=self.client_id, user_id=self.actor.id,
-                                    entity=op.entity, record_id=op.id, status=status, result=result,
-                                    received_at=self.now.replace(tzinfo=None)))
+                                    entity=op.entity, record_id=op.id, status=status, version=result["version"],
+                                    result=None if plain else result, received_at=self.store.now))
         if status == "rejected":
             self.quarantine.append(dict(op_id=op.op_id, client_id=self.client_id, user_id=self.actor.id,
                                         entity=op.entity, record_id=op.id, op=_jsonable(raw), errors=errors,
@@ -118,8 +122,7 @@ class Push:
         version = self.versions.next()
         outcome = merge_put(None if creating else rec.state, op, version)
         if creating:
-            rec = self.store.create(op.entity, op.id, loaded, version)
-            self.store.update(rec, {}, outcome.meta, version)
+            rec = self.store.create(op.entity, op.id, loaded, version, outcome.meta)
         elif outcome.changes or outcome.restore:
             native = {name: loaded[name] for name in outcome.changes}
             self.store.update(rec, native, outcome.meta, version, deleted=False if outcome.restore else None)
@@ -211,7 +214,7 @@ class Push:
             native = dict(entity=entity, record_id=record_id, field=item.field, kept_value=item.kept_value,
                           lost_value=item.lost_value, lost_by=item.lost_by, kept_by=item.kept_by,
                           lost_edited_at=_parse(item.lost_edited_at), resolved=False)
-            self.store.create("conflict", new_id(), native, v)
+            self.store.create("conflict", new_id(), native, v, {})
             entry = {"field": item.field, "kept_value": item.kept_value, "lost_value": item.lost_value}
             if (entity, record_id) != (self.current_entity, self.current_id):
                 entry.update(entity=entity, record_id=record_id)
@@ -219,6 +222,10 @@ class Push:
 
 
 _SCHEMAS: dict = {}
+
+
+def _plain_result(op_id: str, status: str, version: int) -> dict:
+    return {"op_id": op_id, "status": status, "version": version, "conflicts": [], "errors": {}}
 
 
 def _schema(entity: str):

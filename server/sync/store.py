@@ -34,11 +34,12 @@ class Rec:
 
 
 class Store:
-    def __init__(self, session):
+    def __init__(self, session, now=None):
         self.session = session
         self.conn = session.connection()
         self.cache: dict = {}       # (entity, id) -> Rec | None
         self._users = None
+        self.now = now or utcnow()  # one timestamp for the whole request
 
     # ---- reading -------------------------------------------------------------------------
     def _rec(self, entity, row) -> Rec:
@@ -99,12 +100,18 @@ class Store:
         )
 
     # ---- writing -------------------------------------------------------------------------
-    def create(self, entity: str, record_id: str, native: dict, version: int) -> Rec:
-        now = utcnow()
+    def create(self, entity: str, record_id: str, native: dict, version: int, meta: dict | None = None) -> Rec:
+        now = self.now
         row = dict(_defaults(entity))
         row.update(native)
-        row.update(id=record_id, version=version, deleted=False, created_at=now, updated_at=now, field_meta={})
-        rec = self._rec(entity, row)
+        meta = dict(meta or {})
+        row.update(id=record_id, version=version, deleted=False, created_at=now, updated_at=now, field_meta=meta)
+        values = dict(_default_values(entity))
+        for name, conv in convs(entity):
+            if name in native:
+                value = native[name]
+                values[name] = conv(value) if conv and value is not None else value
+        rec = Rec(entity, record_id, row, State(values=values, meta=meta, deleted=False, version=version))
         rec.new = rec.dirty = True
         self.cache[(entity, record_id)] = rec
         return rec
@@ -119,7 +126,7 @@ class Store:
         if deleted is not None:
             rec.state.deleted = rec.row["deleted"] = deleted
         rec.state.version = rec.row["version"] = version
-        rec.row["updated_at"] = utcnow()
+        rec.row["updated_at"] = self.now
         rec.dirty = True
 
     def flush(self) -> None:
@@ -142,6 +149,16 @@ class Store:
 
 
 _DEFAULTS: dict = {}
+_DEFAULT_VALUES: dict = {}
+
+
+def _default_values(entity: str) -> dict:
+    """The wire view of a new row's defaults."""
+    if entity not in _DEFAULT_VALUES:
+        row = _defaults(entity)
+        _DEFAULT_VALUES[entity] = {name: (conv(row[name]) if conv and row[name] is not None else row[name])
+                                   for name, conv in convs(entity)}
+    return _DEFAULT_VALUES[entity]
 
 
 def _defaults(entity: str) -> dict:

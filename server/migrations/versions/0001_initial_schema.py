@@ -146,7 +146,8 @@ def upgrade():
     sa.Column('entity', sa.String(length=16), nullable=False),
     sa.Column('record_id', sa.String(length=36), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('result', sa.JSON(), nullable=False),
+    sa.Column('version', sa.BigInteger(), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=True),
     sa.Column('received_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('op_id')
