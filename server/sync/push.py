@@ -50,10 +50,17 @@ class Push:
             for row in self.session.execute(query.where(OpLedger.op_id.in_(ids[start:start + 500]))):
                 self.ledger[row.op_id] = row.result or _plain_result(row.op_id, row.status, row.version)
         by_entity: dict = {}
-        for op in ops:
+        for op in ops:  # the records and every record they point at, one query per entity
             by_entity.setdefault(op["entity"], []).append(op["id"])
+            fields = op.get("fields") or {}
+            for name, ref in ENTITIES[op["entity"]].refs.items():
+                if ref.target != "user" and isinstance(fields.get(name), str):
+                    by_entity.setdefault(ref.target, []).append(fields[name])
         for entity, rids in by_entity.items():
             self.store.prefetch(entity, rids)
+        self.store.prefetch_business_ids(
+            [op["fields"]["business_id"] for op in ops if op["entity"] == "customer"
+             and isinstance((op.get("fields") or {}).get("business_id"), str)])
 
         results = [self.apply(op) for op in ops]
         self.store.flush()

@@ -38,6 +38,9 @@ class Store:
         self.session = session
         self.conn = session.connection()
         self.cache: dict = {}       # (entity, id) -> Rec | None
+        self.created: list = []     # new records in creation order: a parent is always made first
+        self._checked_bids: set = set()
+        self._holders: dict = {}    # Y-tunnus -> ids of cached customers holding it
         self._users = None
         self.now = now or utcnow()  # one timestamp for the whole request
 
@@ -47,7 +50,9 @@ class Store:
         values = {name: (conv(row[name]) if conv else row[name]) for name, conv in convs(entity)}
         state = State(values=values, meta=dict(row["field_meta"] or {}), deleted=row["deleted"],
                       version=row["version"])
-        return Rec(entity, row["id"], row, state)
+        rec = Rec(entity, row["id"], row, state)
+        self._track_bid(rec)
+        return rec
 
     def prefetch(self, entity: str, ids) -> None:
         ids = [i for i in set(ids) if (entity, i) not in self.cache]
@@ -87,17 +92,29 @@ class Store:
                     out.append((fname, mode, rec))
         return out
 
+    def prefetch_business_ids(self, values) -> None:
+        """Load every stored customer holding one of these Y-tunnus values (one query per batch)."""
+        values = [v for v in set(values) if v not in self._checked_bids]
+        table = ENTITIES["customer"].table
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            self.prefetch("customer", self.conn.execute(
+                select(table.c.id).where(table.c.business_id.in_(chunk))).scalars().all())
+            self._checked_bids.update(chunk)
+
     def business_id_taken(self, business_id: str, record_id: str) -> bool:
         """Whether another customer, stored or in this batch, holds this Y-tunnus."""
-        table = ENTITIES["customer"].table
-        holders = self.conn.execute(
-            select(table.c.id).where(table.c.business_id == business_id, table.c.id != record_id)
-        ).scalars().all()
-        self.prefetch("customer", holders)
-        return any(
-            ent == "customer" and rec is not None and rid != record_id and rec.row["business_id"] == business_id
-            for (ent, rid), rec in self.cache.items()
-        )
+        self.prefetch_business_ids([business_id])
+        return any(rid != record_id for rid in self._holders.get(business_id, ()))
+
+    def _track_bid(self, rec: Rec, old=None) -> None:
+        """Keep the Y-tunnus -> customer ids index of cached records current."""
+        if rec.entity != "customer":
+            return
+        if old:
+            self._holders.get(old, set()).discard(rec.id)
+        if rec.row.get("business_id"):
+            self._holders.setdefault(rec.row["business_id"], set()).add(rec.id)
 
     # ---- writing -------------------------------------------------------------------------
     def create(self, entity: str, record_id: str, native: dict, version: int, meta: dict | None = None) -> Rec:
@@ -114,10 +131,15 @@ class Store:
         rec = Rec(entity, record_id, row, State(values=values, meta=meta, deleted=False, version=version))
         rec.new = rec.dirty = True
         self.cache[(entity, record_id)] = rec
+        self.created.append(rec)
+        self._track_bid(rec)
         return rec
 
     def update(self, rec: Rec, native: dict, meta: dict, version: int, deleted=None) -> None:
+        old_bid = rec.row.get("business_id")
         rec.row.update(native)
+        if "business_id" in native:
+            self._track_bid(rec, old_bid)
         for name, conv in convs(rec.entity):
             if name in native:
                 rec.state.values[name] = conv(native[name]) if conv else native[name]
@@ -136,7 +158,7 @@ class Store:
             rec.row["search_text"] = search_text(ENTITIES[rec.entity], rec.state.values)
         for entity in INSERT_ORDER:
             table = ENTITIES[entity].table
-            rows = [rec.row for rec in dirty if rec.entity == entity and rec.new]
+            rows = [rec.row for rec in self.created if rec.entity == entity]
             if rows:
                 self.conn.execute(table.insert(), rows)
             updates = [{**rec.row, "b_id": rec.id} for rec in dirty if rec.entity == entity and not rec.new]
@@ -146,6 +168,7 @@ class Store:
                 self.conn.execute(table.update().where(table.c.id == bindparam("b_id")), updates)
         for rec in dirty:
             rec.new = rec.dirty = False
+        self.created = []
 
 
 _DEFAULTS: dict = {}
