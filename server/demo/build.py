@@ -116,8 +116,7 @@ class Builder:
         for chain in N.CHAINS:  # grocery chains with outlets, the bakery's biggest buyers
             chain_id, chain_fields = self.customer(f"{chain} Oy", "chain", "cafe", segment="A")
             self.contacts(chain_id, 2)
-            for _ in range(r.randrange(4, 7)):
-                city, _postal = r.choice(N.CITIES)
+            for city, _postal in r.sample(N.CITIES, r.randrange(4, 7)):
                 self.populate(*self.customer(f"{chain} {city}", "outlet", "cafe", parent_id=chain_id), "cafe")
         for group, patterns, count in plan:
             for _ in range(count):
