@@ -1,0 +1,70 @@
+"""Retries are safe: op ids are remembered, and a failed request leaves nothing behind."""
+import pytest
+import sqlalchemy as sa
+
+from server.extensions import db
+from server.models import OpLedger, QuarantinedOp
+from server.sync import push as push_module
+from sync_helpers import make_customer, new_id, op, push, state
+
+
+def _counter():
+    return db.session.execute(sa.text("SELECT value FROM sync_counter")).scalar_one()
+
+
+def test_a_repeated_op_returns_the_stored_result_and_changes_nothing(client, users):
+    cid, v = make_customer(client, users.rep_h)
+    edit = op("customer", cid, {"city": "Oulu"}, base=v)
+    first = push(client, users.rep_h, [edit])["results"][0]
+    before = _counter()
+    later = op("customer", cid, {"city": "Pori"}, base=first["version"])
+    again = push(client, users.rep_h, [edit, later, edit])["results"]
+    assert again[0] == first and again[2] == first
+    assert state(client, users.rep_h)[("customer", cid)]["data"]["city"] == "Pori"
+    replay = push(client, users.rep_h, [edit])["results"][0]
+    assert replay == first and _counter() > before
+
+
+def test_a_request_that_fails_half_way_commits_nothing_and_can_be_resent(app, client, users, monkeypatch):
+    ops = [op("customer", new_id(), {"name": f"Kahvila {i}"}) for i in range(5)]
+    real_put, calls = push_module.Push.put, []
+
+    def flaky(self, one, fields):
+        calls.append(one.op_id)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return real_put(self, one, fields)
+
+    before = _counter()
+    monkeypatch.setattr(push_module.Push, "put", flaky)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.post("/api/sync/push", json={"client_id": "phone-a", "ops": ops}, headers=users.rep_h)
+    assert response.status_code == 500 and response.json["error"]["code"] == "internal_error"
+    db.session.remove()
+    assert _counter() == before
+    assert db.session.query(OpLedger).count() == 0
+    monkeypatch.setattr(push_module.Push, "put", real_put)
+    results = push(client, users.rep_h, ops)["results"]
+    assert [r["status"] for r in results] == ["applied"] * 5
+    names = sorted(c["data"]["name"] for c in state(client, users.rep_h).values() if c["entity"] == "customer")
+    assert names == [f"Kahvila {i}" for i in range(5)]
+
+
+def test_rejected_ops_are_kept_for_review(client, users):
+    bad = op("customer", new_id(), {"name": "", "business_id": "123"})
+    result = push(client, users.rep_h, [bad])["results"][0]
+    assert result["status"] == "rejected"
+    [kept] = db.session.query(QuarantinedOp).all()
+    assert kept.op_id == bad["op_id"] and kept.user_id == users.rep.id
+    assert kept.op["fields"] == bad["fields"] and set(kept.errors) == {"name", "business_id"}
+    again = push(client, users.rep_h, [bad])["results"][0]
+    assert again == result and db.session.query(QuarantinedOp).count() == 1
+
+
+@pytest.mark.parametrize("entity", ["customer", "contact"])
+def test_same_op_twice_in_one_request_applies_once(client, users, entity):
+    cid, v = make_customer(client, users.rep_h)
+    fields = {"name": "Kaksoset"} if entity == "customer" else {"customer_id": cid, "name": "Kaksoset"}
+    one = op(entity, new_id(), fields)
+    results = push(client, users.rep_h, [one, one])["results"]
+    assert results[0] == results[1] and results[0]["status"] == "applied"

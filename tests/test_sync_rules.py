@@ -1,0 +1,111 @@
+"""Each merge rule of SPEC §5 through the real push and pull endpoints."""
+from sync_helpers import make_customer, new_id, op, push, push_one, state
+
+
+def test_rule1_unchanged_field_applies(client, users):
+    cid, v = make_customer(client, users.rep_h)
+    result = push_one(client, users.rep2_h, op("customer", cid, {"city": "Tampere"}, base=v), "phone-b")
+    assert result["status"] == "applied" and result["version"] > v
+    assert state(client, users.rep_h)[("customer", cid)]["data"]["city"] == "Tampere"
+
+
+def test_rule2_later_edit_wins_and_loser_keeps_a_conflict(client, users):
+    cid, v = make_customer(client, users.rep_h)
+    first = push_one(client, users.rep_h, op("customer", cid, {"phone": "040 111"}, base=v, minute=10))
+    late = push_one(client, users.rep2_h, op("customer", cid, {"phone": "050 222"}, base=v, minute=5), "phone-b")
+    assert first["status"] == "applied"
+    assert late["status"] == "conflict"
+    assert late["conflicts"] == [{"field": "phone", "kept_value": "040 111", "lost_value": "050 222"}]
+    rep2 = state(client, users.rep2_h)
+    assert rep2[("customer", cid)]["data"]["phone"] == "040 111"
+    conflicts = [c for c in rep2.values() if c["entity"] == "conflict"]
+    assert len(conflicts) == 1
+    data = conflicts[0]["data"]
+    assert (data["record_id"], data["field"], data["lost_value"], data["lost_by"]) == (cid, "phone", "050 222", users.rep2.id)
+    assert data["lost_edited_at"].startswith("2026-11-20T08:05:00")
+    # the winner does not get the other's conflict
+    assert not [c for c in state(client, users.rep_h).values() if c["entity"] == "conflict"]
+
+
+def test_rule2_incoming_later_edit_wins_and_the_overwritten_author_is_told(client, users):
+    cid, v = make_customer(client, users.rep_h)
+    push_one(client, users.rep_h, op("customer", cid, {"phone": "040 111"}, base=v, minute=5))
+    late = push_one(client, users.rep2_h, op("customer", cid, {"phone": "050 222"}, base=v, minute=9), "phone-b")
+    assert late["status"] == "conflict"
+    assert late["conflicts"] == [{"field": "phone", "kept_value": "050 222", "lost_value": "040 111"}]
+    conflicts = [c["data"] for c in state(client, users.rep_h).values() if c["entity"] == "conflict"]
+    assert [(c["lost_value"], c["lost_by"]) for c in conflicts] == [("040 111", users.rep.id)]
+
+
+def test_rule2_tie_goes_to_larger_op_id(client, users):
+    cid, v = make_customer(client, users.rep_h)
+    small, large = "00000000-0000-4000-8000-000000000001", "ffffffff-ffff-4fff-bfff-ffffffffffff"
+    push_one(client, users.rep_h, op("customer", cid, {"city": "Oulu"}, base=v, minute=3, op_id=large))
+    second = push_one(client, users.rep2_h, op("customer", cid, {"city": "Pori"}, base=v, minute=3, op_id=small), "phone-b")
+    assert second["status"] == "conflict" and second["conflicts"][0]["kept_value"] == "Oulu"
+
+
+def test_rule2_clock_ahead_is_clamped_to_server_time(client, users):
+    cid, v = make_customer(client, users.rep_h)
+    future = op("customer", cid, {"city": "Future"}, base=v)
+    future["edited_at"] = "2099-01-01T00:00:00Z"
+    push_one(client, users.rep_h, future)
+    # an honest edit made just now (after the clamped time) must beat the far-future claim
+    honest = op("customer", cid, {"city": "Now"}, base=v)
+    from datetime import datetime, timedelta, timezone
+    honest["edited_at"] = (datetime.now(timezone.utc) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    result = push_one(client, users.rep2_h, honest, "phone-b")
+    assert result["status"] == "conflict" and result["conflicts"][0]["kept_value"] == "Now"
+
+
+def test_rule2_a_phone_never_conflicts_with_itself(client, users):
+    cid, v = make_customer(client, users.rep_h)
+    push_one(client, users.rep_h, op("customer", cid, {"notes": "first"}, base=v, minute=9))
+    again = push_one(client, users.rep_h, op("customer", cid, {"notes": "second"}, base=v, minute=1))
+    assert again["status"] == "applied"
+    assert state(client, users.rep_h)[("customer", cid)]["data"]["notes"] == "second"
+
+
+def test_rule2_same_value_is_no_conflict(client, users):
+    cid, v = make_customer(client, users.rep_h)
+    push_one(client, users.rep_h, op("customer", cid, {"city": "Vaasa"}, base=v, minute=9))
+    same = push_one(client, users.rep2_h, op("customer", cid, {"city": "Vaasa"}, base=v, minute=1), "phone-b")
+    assert same["status"] == "applied" and same["conflicts"] == []
+
+
+def test_rule3_different_fields_both_apply(client, users):
+    cid, v = make_customer(client, users.rep_h)
+    a = push_one(client, users.rep_h, op("customer", cid, {"phone": "040 1"}, base=v))
+    b = push_one(client, users.rep2_h, op("customer", cid, {"city": "Lahti"}, base=v), "phone-b")
+    assert (a["status"], b["status"]) == ("applied", "applied")
+    data = state(client, users.manager_h)[("customer", cid)]["data"]
+    assert (data["phone"], data["city"]) == ("040 1", "Lahti")
+
+
+def test_rule6_reference_to_a_record_that_never_existed_is_rejected(client, users):
+    result = push_one(client, users.rep_h, op("contact", new_id(), {"customer_id": new_id(), "name": "Liisa"}))
+    assert result["status"] == "rejected" and "customer_id" in result["errors"]
+    bad_user = push_one(client, users.rep_h, op("customer", new_id(), {"name": "X", "owner_id": new_id()}))
+    assert bad_user["status"] == "rejected" and "owner_id" in bad_user["errors"]
+
+
+def test_rule6_fields_the_role_may_not_set_are_rejected(client, users):
+    cid, v = make_customer(client, users.rep_h)
+    assigned = push_one(client, users.rep_h, op("task", new_id(), {"customer_id": cid, "title": "Soita",
+                                                                     "assignee_id": users.rep2.id}))
+    assert assigned["status"] == "rejected" and "assignee_id" in assigned["errors"]
+    delete = push_one(client, users.rep_h, op("customer", cid, base=v, type_="delete"))
+    assert delete["status"] == "rejected" and delete["errors"]["id"]
+    by_service = push_one(client, users.service_h, op("task", new_id(), {"customer_id": cid, "title": "Soita",
+                                                                           "assignee_id": users.rep2.id}), "desk")
+    assert by_service["status"] == "applied"
+
+
+def test_validation_errors_name_the_field_and_apply_nothing(client, users):
+    cid, v = make_customer(client, users.rep_h)
+    result = push_one(client, users.rep_h, op("customer", cid, {"city": "Oulu", "business_id": "1234567-8"}, base=v))
+    assert result["status"] == "rejected"
+    assert result["errors"] == {"business_id": ["The check digit of this Y-tunnus is wrong."]}
+    assert state(client, users.rep_h)[("customer", cid)]["data"]["city"] is None
+    nonsense = push(client, users.rep_h, [op("customer", cid, {"segment": "Z", "shoe_size": 44}, base=v)])
+    assert set(nonsense["results"][0]["errors"]) == {"segment", "shoe_size"}
