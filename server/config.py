@@ -40,6 +40,7 @@ class Config:
 
 
 class TestConfig(Config):
+    __test__ = False  # not a pytest test class, despite the name
     TESTING = True
     WTF_CSRF_ENABLED = False
     LOGIN_MAX_FAILURES = 3
