@@ -12,8 +12,9 @@ def write_one(actor: Actor, entity: str, record_id: str | None, op_type: str, fi
               if_match: int | None = None, client_id: str | None = None) -> dict:
     """Apply one put/delete now, with If-Match semantics; commit; return the sync result.
 
-    With the record's current version as base_version the merge sees every stored change, so a
-    REST write never conflicts: staleness is the client's to handle through If-Match (412).
+    A REST caller acts on the current state, so its base_version is the newest committed version:
+    the merge then counts every stored change (children included) as seen and never refuses or
+    conflicts. Staleness is the client's to handle through If-Match (412).
     """
     db.session.commit()  # end any read transaction: the write must start from the counter lock
     push = Push(db.session, actor, client_id or f"rest:{actor.id or 'server'}")
@@ -28,7 +29,7 @@ def write_one(actor: Actor, entity: str, record_id: str | None, op_type: str, fi
         raise ApiError(412, f"The record has changed since version {if_match} (now {current}); "
                             "load it again and retry.")
     op = {"op_id": new_id(), "entity": entity, "id": record_id, "type": op_type,
-          "base_version": rec.state.version if rec else 0, "fields": fields,
+          "base_version": push.versions.start, "fields": fields,
           "edited_at": datetime.now(timezone.utc)}
     [result] = push.run([op])
     if result["status"] == "rejected":

@@ -93,6 +93,28 @@ def _check_convergence(phones):
     return truth
 
 
+def _value_since(ordered) -> dict:
+    """(op_id, field) -> the version since which the field has held that value.
+
+    Re-typing the value a field already holds changes nothing (rule 2 needs a different value),
+    so such a value has been visible since the op that first set it.
+    """
+    current, since = {}, {}
+    for applied in ordered:
+        one, result = applied.op, applied.result
+        if result["status"] == "rejected" or one["type"] != "put":
+            continue
+        lost_now = {(c["field"], repr(c["lost_value"])) for c in result["conflicts"] if "record_id" not in c}
+        for name, value in one["fields"].items():
+            if (name, repr(value)) in lost_now:
+                continue
+            key = (one["id"], name)
+            if key not in current or current[key][0] != value:
+                current[key] = (value, result["version"])
+            since[(one["op_id"], name)] = current[key][1]
+    return since
+
+
 def _check_nothing_lost(truth, log):
     """Every typed value is in the state, in a conflict record, or left through someone who saw it."""
     ordered = sorted(log.values(), key=lambda a: a.seq)
@@ -100,6 +122,7 @@ def _check_nothing_lost(truth, log):
     quarantined = {q.op_id for q in db.session.query(QuarantinedOp)}
     parents = {rid: change["data"].get("customer_id") or change["data"].get("parent_id")
                for (_e, rid), change in truth.items()}
+    since = _value_since(ordered)
     for typed in ordered:
         one, result = typed.op, typed.result
         if result["status"] == "rejected":
@@ -119,7 +142,7 @@ def _check_nothing_lost(truth, log):
                 continue
             if (one["id"], name, repr(value)) in conflicts:
                 continue
-            applied_at = result["version"]
+            applied_at = since[(one["op_id"], name)]
             saw = lambda later: later.seq > typed.seq and (  # noqa: E731
                 later.op["base_version"] >= applied_at or later.client_id == typed.client_id)
             replaced = any(saw(later) and later.op["id"] == one["id"] and later.op["type"] == "put"

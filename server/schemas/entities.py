@@ -4,13 +4,20 @@ They validate input only: output goes through `server.wire`, which is much faste
 """
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+
+def non_negative(value):
+    if value < 0:
+        raise ValidationError("Must not be negative.")
+
 from .fields import BusinessId, Text, UtcInstant, one_of
 
 UUID_MSG = "Not a valid id (UUID)."
 
 
 def Ref(**kw):
-    return fields.UUID(allow_none=True, error_messages={"invalid_uuid": UUID_MSG}, **kw)
+    """A reference by id; a required one may not be null (the column is NOT NULL)."""
+    kw.setdefault("allow_none", not kw.get("required", False))
+    return fields.UUID(error_messages={"invalid_uuid": UUID_MSG}, **kw)
 
 
 class StrictSchema(Schema):
@@ -95,7 +102,7 @@ class TaskSchema(StrictSchema):
 class LineSchema(StrictSchema):
     product = Text(200, min_length=1, required=True, allow_none=False)
     quantity = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, min_inclusive=False))
-    unit_price = fields.Decimal(places=2, as_string=True, allow_nan=False, validate=validate.Range(min=0))
+    unit_price = fields.Decimal(places=2, as_string=True, allow_nan=False, validate=non_negative)
 
 
 class DeliverySchema(StrictSchema):
@@ -106,7 +113,7 @@ class DeliverySchema(StrictSchema):
     status = fields.String(validate=one_of("ordered", "delivered", "cancelled"))
     channel = fields.String(allow_none=True, validate=one_of("phone", "email", "visit", "web", "other"))
     lines = fields.List(fields.Nested(LineSchema), validate=validate.Length(max=500))
-    total = fields.Decimal(places=2, as_string=True, allow_none=True, allow_nan=False, validate=validate.Range(min=0))
+    total = fields.Decimal(places=2, as_string=True, allow_none=True, allow_nan=False, validate=non_negative)
 
     def load(self, data, *args, **kwargs):
         loaded = super().load(data, *args, **kwargs)
