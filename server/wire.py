@@ -10,7 +10,8 @@ from sqlalchemy import Date, DateTime, Numeric
 
 
 def instant(dt: datetime | None):
-    return None if dt is None else dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat is several times faster than strftime, and pulls format ~3 instants per row
+    return None if dt is None else dt.isoformat(timespec="seconds") + "Z"
 
 
 def day(d: date | None):

@@ -1,9 +1,10 @@
 """Pull: every visible change after a cursor, in version order, a bounded page at a time.
 
-A page costs one query for the counter plus one per entity table, whatever its size: each table
-gives at most `limit` rows above the cursor, and the smallest `limit` versions of their union
-form the page. Pages stop at the counter value read first (see versions.py), so a change still
-being committed can never be skipped.
+A page costs the same queries whatever its size: the counter, then per entity table the next
+`limit` versions above the cursor (index only), whose union gives the page's last version, then
+per table the rows up to that version. Reading versions first means no row is fetched and thrown
+away. Pages stop at the counter value read first (see versions.py), so a change still being
+committed can never be skipped.
 """
 from sqlalchemy import false, select
 
@@ -24,6 +25,14 @@ def _plan(entity):
     return _COLUMNS[entity]
 
 
+def _visible(query, entity, actor, low, high):
+    table = ENTITIES[entity].table
+    query = query.where(table.c.version > low, table.c.version <= high)
+    if entity == "conflict":  # a user's own lost values; managers review the rest via REST
+        query = query.where(table.c.lost_by == actor.id)
+    return query
+
+
 class CursorError(ValueError):
     pass
 
@@ -33,21 +42,23 @@ def pull(session, actor, cursor: int, limit: int) -> dict:
     high = latest(session)
     if cursor > high:
         raise CursorError(f"The cursor {cursor} is beyond the server's latest version {high}.")
-    candidates = []
-    full = False
+    versions, full = [], False
     for entity in PULLED:
         table = ENTITIES[entity].table
+        found = session.execute(_visible(select(table.c.version), entity, actor, cursor, high)
+                                .order_by(table.c.version).limit(limit)).scalars().all()
+        full = full or len(found) == limit
+        versions += found
+    versions.sort()
+    more = full or len(versions) > limit
+    upto = versions[limit - 1] if len(versions) >= limit else high
+    candidates = []
+    for entity in PULLED:
         columns, field_convs = _plan(entity)
-        query = select(*columns).where(table.c.version > cursor, table.c.version <= high)
-        if entity == "conflict":  # a user's own lost values; managers review the rest via REST
-            query = query.where(table.c.lost_by == actor.id)
-        rows = session.execute(query.order_by(table.c.version).limit(limit)).all()
-        full = full or len(rows) == limit
-        for row in rows:
+        for row in session.execute(_visible(select(*columns), entity, actor, cursor, upto)).all():
             candidates.append((row[1], entity, row, field_convs))
     candidates.sort(key=lambda c: c[0])
-    page = candidates[:limit]
-    more = full or len(candidates) > limit
+    page = candidates
     changes = []
     for version, entity, row, field_convs in page:
         data = {"created_at": instant(row[3]), "updated_at": instant(row[4])}

@@ -58,6 +58,14 @@ class Push:
                     by_entity.setdefault(ref.target, []).append(fields[name])
         for entity, rids in by_entity.items():
             self.store.prefetch(entity, rids)
+        parents: dict = {}  # an edit of a stored child checks its parent is alive: load those too
+        for op in ops:
+            rec = self.store.cache.get((op["entity"], op["id"]))
+            for name, target in ENTITIES[op["entity"]].parents().items():
+                if rec is not None and rec.row.get(name):
+                    parents.setdefault(target, []).append(rec.row[name])
+        for entity, rids in parents.items():
+            self.store.prefetch(entity, rids)
         self.store.prefetch_business_ids(
             [op["fields"]["business_id"] for op in ops if op["entity"] == "customer"
              and isinstance((op.get("fields") or {}).get("business_id"), str)])
