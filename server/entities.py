@@ -49,7 +49,9 @@ class Entity:
 
     def parents(self):
         """References whose deletion takes this record with it."""
-        return _PARENTS.setdefault(self.name, {f: r.target for f, r in self.refs.items() if r.mode == CASCADE})
+        if self.name not in _PARENTS:
+            _PARENTS[self.name] = {f: r.target for f, r in self.refs.items() if r.mode == CASCADE}
+        return _PARENTS[self.name]
 
 
 ENTITIES = {

@@ -149,6 +149,8 @@ class Store:
             rec.state.deleted = rec.row["deleted"] = deleted
         rec.state.version = rec.row["version"] = version
         rec.row["updated_at"] = self.now
+        rec.touched_fields.update(native)
+        rec.touched_fields.update(("version", "updated_at", "field_meta", "deleted", "search_text"))
         rec.dirty = True
 
     def flush(self) -> None:
@@ -161,13 +163,19 @@ class Store:
             rows = [rec.row for rec in self.created if rec.entity == entity]
             if rows:
                 self.conn.execute(table.insert(), rows)
-            updates = [{**rec.row, "b_id": rec.id} for rec in dirty if rec.entity == entity and not rec.new]
-            if updates:
-                for r in updates:
-                    r.pop("id")
-                self.conn.execute(table.update().where(table.c.id == bindparam("b_id")), updates)
+            # Updates set only the columns that changed (grouped by column set): rewriting every
+            # column made SQLite touch every index of every updated row.
+            groups: dict = {}
+            for rec in dirty:
+                if rec.entity == entity and not rec.new:
+                    row = {name: rec.row[name] for name in rec.touched_fields}
+                    row["b_id"] = rec.id
+                    groups.setdefault(frozenset(rec.touched_fields), []).append(row)
+            for rows in groups.values():
+                self.conn.execute(table.update().where(table.c.id == bindparam("b_id")), rows)
         for rec in dirty:
             rec.new = rec.dirty = False
+            rec.touched_fields = set()
         self.created = []
 
 
