@@ -18,10 +18,14 @@ _COLUMNS = {}
 
 
 def _plan(entity):
+    """Columns to select, the data keys, and (position, name, converter) for values needing one."""
     if entity not in _COLUMNS:
         table = ENTITIES[entity].table
         names = ("id", "version", "deleted", "created_at", "updated_at") + ENTITIES[entity].fields
-        _COLUMNS[entity] = ([table.c[n] for n in names], convs(entity))
+        keys = names[3:]
+        special = [(i, name, conv) for i, (name, conv) in enumerate(convs(entity), start=2) if conv]
+        special = [(0, "created_at", instant), (1, "updated_at", instant)] + special
+        _COLUMNS[entity] = ([table.c[n] for n in names], (keys, special))
     return _COLUMNS[entity]
 
 
@@ -60,10 +64,12 @@ def pull(session, actor, cursor: int, limit: int) -> dict:
     candidates.sort(key=lambda c: c[0])
     page = candidates
     changes = []
-    for version, entity, row, field_convs in page:
-        data = {"created_at": instant(row[3]), "updated_at": instant(row[4])}
-        for (name, conv), value in zip(field_convs, row[5:]):
-            data[name] = conv(value) if conv and value is not None else value
+    for version, entity, row, (keys, special) in page:
+        values = row[3:]
+        data = dict(zip(keys, values))  # built in C; only dates, instants and money need converting
+        for i, name, conv in special:
+            if values[i] is not None:
+                data[name] = conv(values[i])
         changes.append({"entity": entity, "id": row[0], "version": version, "deleted": row[2], "data": data})
     new_cursor = page[-1][0] if more and page else high
     return {"changes": changes, "cursor": new_cursor, "more": more}
