@@ -3,6 +3,8 @@ import random
 import time
 from datetime import datetime, timezone
 
+import sqlalchemy as sa
+
 from ..cli import create_user
 from ..extensions import db
 from ..models import Customer, User
@@ -50,4 +52,7 @@ def load_demo(size: int | None = None, seed: int = 1, progress=print) -> dict:
         done = min(start + BATCH, len(ops))
         if done == len(ops) or (start // BATCH) % 10 == 0:
             progress(f"{done}/{len(ops)} records written ({time.perf_counter() - started:.1f} s)")
+    if db.engine.dialect.name == "postgresql":  # fresh statistics, or pulls plan for empty tables
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
     return {"users": len(users), **builder.counts}

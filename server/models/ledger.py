@@ -26,7 +26,7 @@ class OpLedger(db.Model):
     __tablename__ = "op_ledger"
 
     op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    client_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    client_id: Mapped[str] = mapped_column(String(64), nullable=False)
     user_id: Mapped[Optional[str]] = mapped_column(String(36), db.ForeignKey("users.id"))
     entity: Mapped[str] = mapped_column(String(16), nullable=False)
     record_id: Mapped[str] = mapped_column(String(36), nullable=False)

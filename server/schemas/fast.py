@@ -23,7 +23,7 @@ def _instant(value):
     if not isinstance(value, str) or not INSTANT_RE.match(value):
         return False, None
     try:
-        return True, datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+        return True, datetime.fromisoformat(value[:-1])  # the regex fixed the form; much faster than strptime
     except ValueError:
         return False, None
 
@@ -61,6 +61,18 @@ def _checker(field):
         return lambda value: (isinstance(value, bool), value)
     if type(field) is fields.UUID and not validators:
         return lambda value: (isinstance(value, str) and UUID_RE.match(value) is not None, value)
+    if type(field) is fields.Email:  # its own validators (the address check, a length) run as marshmallow would
+
+        def email(value):
+            if not isinstance(value, str):
+                return False, None
+            try:
+                for check in validators:
+                    check(value)
+            except ValidationError:
+                return False, None
+            return True, value
+        return email
     if type(field) is UtcInstant and not validators:
         return _instant  # only the canonical wire form 2026-11-20T08:15:00Z
     if type(field) is fields.Date and not validators:

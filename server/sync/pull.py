@@ -63,13 +63,17 @@ def pull(session, actor, cursor: int, limit: int) -> dict:
             candidates.append((row[1], entity, row, field_convs))
     candidates.sort(key=lambda c: c[0])
     page = candidates
-    changes = []
+    changes, formatted = [], {}  # one push stamps many rows alike: format each value once a page
     for version, entity, row, (keys, special) in page:
         values = row[3:]
         data = dict(zip(keys, values))  # built in C; only dates, instants and money need converting
         for i, name, conv in special:
-            if values[i] is not None:
-                data[name] = conv(values[i])
+            value = values[i]
+            if value is not None:
+                key = (conv, value)
+                if key not in formatted:
+                    formatted[key] = conv(value)
+                data[name] = formatted[key]
         changes.append({"entity": entity, "id": row[0], "version": version, "deleted": row[2], "data": data})
     new_cursor = page[-1][0] if more and page else high
     return {"changes": changes, "cursor": new_cursor, "more": more}

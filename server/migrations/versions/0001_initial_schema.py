@@ -152,9 +152,6 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('op_id')
     )
-    with op.batch_alter_table('op_ledger', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_op_ledger_client_id'), ['client_id'], unique=False)
-
     op.create_table('quarantined_ops',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('op_id', sa.String(length=36), nullable=False),
@@ -335,9 +332,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_quarantined_ops_op_id'))
 
     op.drop_table('quarantined_ops')
-    with op.batch_alter_table('op_ledger', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_op_ledger_client_id'))
-
     op.drop_table('op_ledger')
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_customers_version'))
