@@ -62,5 +62,8 @@ def register(app) -> None:
         """Load realistic demo data (users, customers, contacts, visits, deliveries, tasks)."""
         from .demo import load_demo
 
-        summary = load_demo(size=size, seed=seed, progress=lambda msg: click.echo(msg))
+        try:
+            summary = load_demo(size=size, seed=seed, progress=lambda msg: click.echo(msg))
+        except (RuntimeError, ValueError) as err:  # e.g. already loaded: a message, not a traceback
+            raise click.ClickException(str(err))
         click.echo("Loaded: " + ", ".join(f"{n} {k}" for k, n in summary.items()))

@@ -1,10 +1,20 @@
-"""Build demo records as sync ops (plain dicts), parents before children."""
+"""Build demo records as sync ops (plain dicts) in the order they are made; the shapes are in shapes.py."""
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
 
 from . import names as N
 
+try:
+    from zoneinfo import ZoneInfo
+    LOCAL = ZoneInfo("Europe/Helsinki")
+except Exception:  # no time-zone database (e.g. Windows without tzdata): winter time is close enough
+    LOCAL = timezone(timedelta(hours=2))
+
 INSTANT = "%Y-%m-%dT%H:%M:%SZ"
+ASCII = str.maketrans({"ä": "a", "ö": "o", "å": "a", "ü": "u", "ß": "ss", "é": "e"})
+MINUTES = {"visit": [45, 60, 90], "meeting": [60, 90, 120], "training": [90, 120], "call": [10, 15, 20],
+           "email": [5], "other": [30]}
 
 
 def business_id(rng, taken: set) -> str:
@@ -20,13 +30,22 @@ def business_id(rng, taken: set) -> str:
             return value
 
 
+def slug(text: str) -> str:
+    return "".join(ch for ch in text.lower().translate(ASCII) if ch.isascii() and ch.isalnum())
+
+
 class Builder:
+    """Makes records one at a time; `ops` keeps them in call order, so a parent precedes its children."""
+
     def __init__(self, rng, users: dict, now: datetime):
         self.rng, self.users, self.now = rng, users, now
-        self.today = now.date()
+        self.today = now.astimezone(LOCAL).date()
         self.ops: list = []
         self.counts = {"customers": 0, "contacts": 0, "activities": 0, "deliveries": 0, "tasks": 0}
         self.taken: set = set()
+        self.names: dict = {}
+        self.info: dict = {}  # customer id -> {"group", "domain"}: what its children need to look right
+        self.order_serial = 0
 
     def add(self, entity: str, fields: dict, plural: str) -> str:
         record_id = str(uuid.uuid4())
@@ -35,131 +54,128 @@ class Builder:
         self.counts[plural] += 1
         return record_id
 
-    def person(self) -> str:
-        return f"{self.rng.choice(N.FIRST)} {self.rng.choice(N.LAST)}"
+    # ---- small pieces ------------------------------------------------------------------------
+    def unique_name(self, base: str) -> str:
+        seen = self.names.get(base, 0)
+        self.names[base] = seen + 1
+        return base if not seen else f"{base} {seen + 1}"
 
-    def phone(self) -> str:
-        r = self.rng
-        return f"+358 {r.choice(['40', '44', '50', '45'])} {r.randrange(100, 999)} {r.randrange(1000, 9999)}"
+    def person(self, country: str = "FI") -> str:
+        first, last = N.FOREIGN_PEOPLE.get(country, (N.FIRST, N.LAST))
+        return f"{self.rng.choice(first)} {self.rng.choice(last)}"
 
-    def customer(self, name: str, kind: str, group: str, parent_id=None, segment=None) -> tuple:
+    def phone(self, area: str | None = None) -> str:
         r = self.rng
-        city, postal = r.choice(N.CITIES)
-        slug = "".join(ch for ch in name.lower() if ch.isalnum())[:20] or "yritys"
-        slug = slug.translate(str.maketrans("äöå", "aoa"))
+        if area:  # a landline: area code without its leading zero
+            return f"+358 {area} {r.randrange(200, 999)} {r.randrange(1000, 9999)}"
+        return f"+358 {r.choice(['40', '44', '45', '50'])} {r.randrange(100, 999)} {r.randrange(1000, 9999)}"
+
+    def when(self, days: int, hour: int | None = None) -> datetime:
+        """A working-hours start (Finnish time, as UTC) `days` from today, moved off weekends."""
+        day = self.today + timedelta(days=days)
+        if day.weekday() >= 5:
+            day += timedelta(days=(7 - day.weekday()) if days >= 0 else (4 - day.weekday()))
+        start = time(hour if hour is not None else self.rng.randrange(8, 16), self.rng.choice([0, 0, 15, 30, 45]))
+        return datetime.combine(day, start, LOCAL).astimezone(timezone.utc)
+
+    def morning(self, day: date) -> str:
+        return datetime.combine(day, time(8), LOCAL).astimezone(timezone.utc).strftime(INSTANT)
+
+    # ---- records -----------------------------------------------------------------------------
+    def customer(self, name: str, kind: str, group: str, parent_id=None, segment=None, city=None,
+                 foreign: tuple | None = None, stage=None, site=None, title_name=None) -> tuple:
+        r = self.rng
+        users = self.users
+        city = city or r.choice(N.BIG_CITIES if r.random() < 0.6 else list(N.CITIES))
+        area, streets, industrial, _districts = N.CITIES[city]
+        street, postal = industrial if group == "machine" else r.choice(streets)
+        domain = slug(name.removesuffix(" Oy"))[:24] + ".fi"
         fields = {
-            "name": name, "kind": kind, "segment": segment or r.choice("AABBBCCCD"),
-            "stage": r.choice(["active"] * 5 + ["occasional", "passive", "new", "lead"]),
-            "owner_id": r.choice([self.users["rep1"], self.users["rep2"], self.users["rep1"], self.users["manager"]]),
-            "phone": self.phone(), "email": f"info@{slug}.fi", "website": f"https://www.{slug}.fi",
-            "street": f"{r.choice(N.STREETS)} {r.randrange(1, 60)}", "postal_code": postal, "city": city,
-            "preferred_contact": r.choice(N.PREFERRED), "do_not_contact": r.random() < 0.03,
-            "marketing_ban": r.random() < 0.1,
+            "name": name, "kind": kind, "segment": segment or r.choice("AABBBBCCCCD"),
+            "stage": stage or r.choice(["active"] * 6 + ["occasional", "occasional", "passive", "new"]),
+            "owner_id": r.choice([users["rep1"], users["rep2"], users["rep1"], users["rep2"], users["manager"]]),
+            "phone": self.phone(area if r.random() < 0.5 else None), "email": f"info@{domain}",
+            "website": f"https://www.{domain}", "street": f"{street} {r.randrange(1, 60)}", "postal_code": postal,
+            "city": city, "country": "FI", "preferred_contact": r.choice(N.PREFERRED),
+            "do_not_contact": r.random() < 0.03, "marketing_ban": r.random() < 0.1, "notes": r.choice(N.CUSTOMER_NOTES),
         }
-        if kind != "outlet":
+        if foreign:
+            name, street, postal, city, country, phone = foreign
+            domain = slug(name.rsplit(" ", 1)[0]) + "." + country.lower()  # without AB, GmbH, AS ...
+            fields.update(name=name, street=street, postal_code=postal, city=city, country=country, phone=phone,
+                          email=f"info@{domain}", website=f"https://www.{domain}")
+        elif kind == "outlet" and parent_id in self.info:  # an outlet is part of its chain's company
+            domain = self.info[parent_id]["domain"]
+            fields.update(email=f"{slug(fields['city'])}@{domain}", website=f"https://www.{domain}")
+        else:
             fields["business_id"] = business_id(r, self.taken)
         if parent_id:
             fields["parent_id"] = parent_id
-        return self.add("customer", fields, "customers"), fields
+        record_id = self.add("customer", fields, "customers")
+        self.info[record_id] = {"group": group, "domain": domain, "country": fields["country"],
+                                "roles": N.GROUP_ROLES["chain" if kind == "chain" else group],
+                                "phone": fields["phone"],
+                                "site": site or fields["city"], "title_name": title_name or fields["name"]}
+        return record_id, fields
 
     def contacts(self, customer_id: str, count: int) -> list:
+        r = self.rng
+        info = self.info.get(customer_id, {"domain": "example.fi", "country": "FI", "roles": N.ROLES})
+        roles, abroad = info["roles"], info["country"] != "FI"
         out = []
         for _ in range(count):
-            name = self.person()
-            email = name.lower().replace(" ", ".").translate(str.maketrans("äöå", "aoa")) + "@example.fi"
-            out.append(self.add("contact", {"customer_id": customer_id, "name": name, "role": self.rng.choice(N.ROLES),
-                                            "phone": self.phone(), "email": email}, "contacts"))
+            name = self.person(info["country"])
+            first, last = name.split(" ", 1)
+            email = f"{slug(first)}.{slug(last)}@{info['domain']}"
+            # abroad: the company's country code, then a number in that country's style
+            phone = f"{info['phone'].split()[0]} {r.randrange(10, 99)} {r.randrange(100, 999)} {r.randrange(100, 999)}" \
+                if abroad else self.phone()
+            fields = {"customer_id": customer_id, "name": name, "role": r.choice(roles),
+                      "phone": phone, "email": email, "marketing_ban": r.random() < 0.05}
+            out.append(self.add("contact", fields, "contacts"))
         return out
 
-    def visit(self, customer_id: str, cust: dict, contact_id, when: datetime, status: str) -> str:
+    def visit(self, customer_id: str, cust: dict, contact_id, when: datetime, status: str, kind=None) -> str:
         r = self.rng
-        purpose = r.choice(N.PURPOSES)
+        info = self.info.get(customer_id) or {"group": "cafe", "site": cust["city"], "title_name": cust["name"]}
+        group = info["group"]
+        purpose = r.choice(N.PURPOSES[group])
+        kind = kind or r.choice(N.TYPES[group])
         fields = {"customer_id": customer_id, "owner_id": cust["owner_id"], "contact_id": contact_id,
-                  "type": r.choice(["visit", "visit", "visit", "call", "meeting"]), "status": status,
-                  "title": f"{cust['name']} – {cust['city']} – {purpose}",
-                  "starts_at": when.strftime(INSTANT), "ends_at": (when + timedelta(hours=1)).strftime(INSTANT),
-                  "location": f"{cust['street']}, {cust['postal_code']} {cust['city']}"}
+                  "type": kind, "status": status, "title": f"{info['title_name']} – {info['site']} – {purpose}",
+                  "starts_at": when.strftime(INSTANT),
+                  "ends_at": (when + timedelta(minutes=r.choice(MINUTES[kind]))).strftime(INSTANT),
+                  "location": f"{cust['street']}, {cust['postal_code']} {cust['city']}" if kind != "call" else None}
         if status == "done":
-            fields.update(notes=f"Käytiin läpi {purpose}. {r.choice(N.OUTCOMES)}", outcome=r.choice(N.OUTCOMES),
+            fields.update(notes=f"{purpose.capitalize()}. {r.choice(N.NOTES[group])}", outcome=r.choice(N.OUTCOMES),
                           next_step=r.choice(N.NEXT_STEPS))
+        elif status == "cancelled":
+            fields["notes"] = r.choice(N.CANCELLED)
         return self.add("activity", fields, "activities")
 
-    def when(self, days: int) -> datetime:
-        day = self.today + timedelta(days=days)
-        return datetime(day.year, day.month, day.day, self.rng.choice([6, 7, 8, 9, 10, 11, 12, 13]), 0)
-
-    def delivery(self, customer_id: str, group: str, ordered: date, delivered: bool) -> str:
+    def delivery(self, customer_id: str, group: str, ordered: date, delivered: bool, big=False,
+                 status: str | None = None) -> str:
         r = self.rng
-        lines = [{"product": p, "quantity": r.randrange(1, 12), "unit_price": price}
-                 for p, price in r.sample(N.PRODUCTS[group], k=r.randrange(1, len(N.PRODUCTS[group]) + 1))]
-        total = sum(line["quantity"] * float(line["unit_price"]) for line in lines)
-        fields = {"customer_id": customer_id, "order_no": f"T-{r.randrange(10000, 99999)}",
-                  "ordered_on": ordered.isoformat(), "status": "delivered" if delivered else "ordered",
-                  "channel": r.choice(["phone", "email", "visit", "web"]), "lines": lines, "total": f"{total:.2f}"}
-        if delivered:
-            fields["delivered_on"] = (ordered + timedelta(days=r.randrange(1, 6))).isoformat()
+        products = N.PRODUCTS[group]
+        lines = [{"product": p, "quantity": r.randrange(1, 12) * (10 if big else 1), "unit_price": price}
+                 for p, price in r.sample(products, k=r.randrange(1, min(4, len(products)) + 1))]
+        total = sum(line["quantity"] * Decimal(line["unit_price"]) for line in lines)
+        self.order_serial += 1
+        status = status or ("delivered" if delivered else "ordered")
+        fields = {"customer_id": customer_id, "order_no": f"T{ordered:%y%m}-{self.order_serial:04d}",
+                  "ordered_on": ordered.isoformat(), "status": status,
+                  "channel": r.choice(["phone", "phone", "email", "visit", "web"]), "lines": lines,
+                  "total": f"{total:.2f}"}
+        if status == "delivered":
+            fields["delivered_on"] = min(ordered + timedelta(days=r.randrange(1, 6)), self.today).isoformat()
         return self.add("delivery", fields, "deliveries")
 
-    def task(self, customer_id: str, assignee: str, kind: str, title: str, due: date, delivery_id=None) -> str:
-        fields = {"customer_id": customer_id, "assignee_id": assignee, "created_by": self.users["service"],
-                  "kind": kind, "title": title, "due_on": due.isoformat(),
-                  "status": "done" if due < self.today - timedelta(days=10) else "open"}
+    def task(self, customer_id: str, assignee: str, kind: str, title: str, due: date, delivery_id=None,
+             status: str | None = None, created_by: str | None = None) -> str:
+        fields = {"customer_id": customer_id, "assignee_id": assignee,
+                  "created_by": created_by or self.users.get("service", assignee), "kind": kind, "title": title,
+                  "due_on": due.isoformat(), "remind_at": self.morning(due),
+                  "status": status or ("done" if due < self.today - timedelta(days=10) else "open")}
         if delivery_id:
             fields["delivery_id"] = delivery_id
         return self.add("task", fields, "tasks")
-
-    # ---- the two shapes ----------------------------------------------------------------------
-    def demo(self) -> list:
-        """About 150 customers across SPEC §1's cases, with six months of history."""
-        r = self.rng
-        plan = [("cafe", N.CAFES, 45), ("salon", N.SALONS, 35), ("machine", N.MACHINES, 25), ("reseller", N.RESELLERS, 25)]
-        for chain in N.CHAINS:  # grocery chains with outlets, the bakery's biggest buyers
-            chain_id, chain_fields = self.customer(f"{chain} Oy", "chain", "cafe", segment="A")
-            self.contacts(chain_id, 2)
-            for city, _postal in r.sample(N.CITIES, r.randrange(4, 7)):
-                self.populate(*self.customer(f"{chain} {city}", "outlet", "cafe", parent_id=chain_id), "cafe")
-        for group, patterns, count in plan:
-            for _ in range(count):
-                name = r.choice(patterns).format(r.choice(N.WORDS))
-                kind = "reseller" if group == "reseller" else r.choice(["customer"] * 6 + ["prospect"])
-                self.populate(*self.customer(name, kind, group), group)
-        return self.ops
-
-    def populate(self, customer_id: str, cust: dict, group: str) -> None:
-        r = self.rng
-        contacts = self.contacts(customer_id, r.randrange(1, 5))
-        for _ in range(r.randrange(0, 7)):  # six months of visits and calls
-            status = r.choice(["done"] * 8 + ["cancelled"])
-            self.visit(customer_id, cust, r.choice(contacts), self.when(-r.randrange(1, 180)), status)
-        if r.random() < 0.15:  # a past visit nobody closed (the Monday nudge)
-            self.visit(customer_id, cust, r.choice(contacts), self.when(-r.randrange(2, 9)), "planned")
-        if r.random() < 0.4:
-            self.visit(customer_id, cust, r.choice(contacts), self.when(r.randrange(0, 21)), "planned")
-        if cust["kind"] == "prospect":
-            return
-        for _ in range(r.randrange(0, 4)):
-            ordered = self.today - timedelta(days=r.randrange(0, 150))
-            delivery_id = self.delivery(customer_id, group, ordered, delivered=ordered < self.today - timedelta(days=6))
-            if r.random() < 0.5:
-                self.task(customer_id, cust["owner_id"], "follow_up", f"Soita: miten toimitus onnistui? ({cust['name']})",
-                          ordered + timedelta(days=r.randrange(3, 12)), delivery_id)
-        if r.random() < 0.2:
-            kind = r.choice(["complaint", "sample_order", "spare_part", "info"])
-            self.task(customer_id, cust["owner_id"], kind, f"{kind.replace('_', ' ').capitalize()}: {cust['name']}",
-                      self.today + timedelta(days=r.randrange(-5, 10)))
-
-    def benchmark(self, size: int) -> list:
-        """`size` customers and contacts, 2.5 x size activities, size/10 deliveries and tasks."""
-        r = self.rng
-        customers = []
-        for i in range(size):
-            customers.append(self.customer(f"{r.choice(N.CAFES).format(r.choice(N.WORDS))} {i}", "customer", "cafe"))
-            self.contacts(customers[-1][0], 1)
-        for i in range(size * 5 // 2):
-            cid, cust = customers[i % size]
-            self.visit(cid, cust, None, self.when(-r.randrange(0, 180)), "done")
-        for i in range(size // 10):
-            cid, cust = customers[r.randrange(size)]
-            delivery_id = self.delivery(cid, "cafe", self.today - timedelta(days=r.randrange(7, 90)), True)
-            self.task(cid, cust["owner_id"], "follow_up", "Soita toimituksen jälkeen", self.today, delivery_id)
-        return self.ops
