@@ -42,7 +42,3 @@ def to_wire(convs, row) -> dict:
     """A stored row (mapping) as a wire dict."""
     return {name: (conv(row[name]) if conv else row[name]) for name, conv in convs}
 
-
-def parse_instant(text: str) -> datetime:
-    """Wire instant back to naive UTC."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")

@@ -30,9 +30,9 @@ def error_body(status: int, message: str, code: str | None = None, fields: dict 
 
 
 def validation_error(messages: dict, status: int = 422):
-    from ..sync.push import _messages
-    return error_body(status, "Some fields are not valid: " + ", ".join(sorted(_messages(messages))) + ".",
-                      "validation_error", _messages(messages))
+    from ..sync.push import flatten_errors
+    fields = flatten_errors(messages)
+    return error_body(status, "Some fields are not valid: " + ", ".join(sorted(fields)) + ".", "validation_error", fields)
 
 
 def register(app) -> None:

@@ -75,5 +75,8 @@ def pull(session, actor, cursor: int, limit: int) -> dict:
                     formatted[key] = conv(value)
                 data[name] = formatted[key]
         changes.append({"entity": entity, "id": row[0], "version": version, "deleted": row[2], "data": data})
-    new_cursor = page[-1][0] if more and page else high
+    # With more to come the cursor is `upto`, not the last row sent: a row at or below upto was
+    # committed before the counter was read, and later commits only move rows above it, so the
+    # second query saw every row that exists there (even if all of them moved and the page is empty).
+    new_cursor = upto if more else high
     return {"changes": changes, "cursor": new_cursor, "more": more}

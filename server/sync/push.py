@@ -124,7 +124,7 @@ class Push:
             if loaded is None:
                 loaded = schema.load(fields, partial=not creating)
         except ValidationError as err:
-            return "rejected", _messages(err.messages)
+            return "rejected", flatten_errors(err.messages)
         wire = {name: (conv(loaded[name]) if conv else loaded[name]) for name, conv in convs(op.entity) if name in loaded}
         errors = rules.check(self.actor, op.entity, "put", None if creating else rec.state.values, wire)
         if errors:
@@ -258,13 +258,13 @@ def _parse(text):
     return None if not text else datetime.strptime(text, EDITED_AT_FORMAT)
 
 
-def _messages(messages, prefix="") -> dict:
+def flatten_errors(messages, prefix="") -> dict:
     """marshmallow errors as {field: [text]}; nested ones (delivery lines) as "lines.0.product"."""
     out = {}
     for name, value in messages.items():
         key = f"{prefix}{name}"
         if isinstance(value, dict):
-            out.update(_messages(value, key + "."))
+            out.update(flatten_errors(value, key + "."))
         else:
             out[key] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
     return out

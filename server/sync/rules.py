@@ -18,8 +18,6 @@ class Actor:
         return RANK[self.role] >= RANK[role]
 
 
-SERVER = Actor(id=None, role="admin")
-
 
 def create_defaults(actor: Actor, entity: str, fields: dict) -> dict:
     """Fill the fields a new record should carry when the client left them out."""
