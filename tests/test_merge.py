@@ -17,7 +17,7 @@ A_AT = "2026-11-20T08:05:00.000000Z"
 def test_create_applies_every_field_with_its_stamp():
     out = merge_put(None, op({"name": "Aalto", "city": "Oulu"}, base=0), version=9)
     assert out.status == "applied" and out.changes == {"name": "Aalto", "city": "Oulu"}
-    assert out.meta["name"] == [9, op().edited_at, "phone-b", "op-2", "u-b"]
+    assert out.meta["name"] == [9, op().edited_at, "phone-b", "op-2", "u-b", ""]
 
 
 def test_seen_change_is_overwritten_without_conflict():

@@ -11,7 +11,7 @@ import pytest
 from conftest import _fresh_postgres_db
 from server.extensions import db
 from server.sync import pull as pull_module
-from test_sync_concurrency import _app_on, _token
+from test_sync_concurrency import _app_on
 
 
 def _op(rid, name, base=0):
@@ -21,8 +21,7 @@ def _op(rid, name, base=0):
 
 @pytest.mark.postgres
 def test_cursor_does_not_skip_when_the_whole_page_moves(postgres_url, monkeypatch):
-    app = _app_on(_fresh_postgres_db(postgres_url))
-    headers = {"Authorization": f"Bearer {_token(app)}"}
+    app, headers = _app_on(_fresh_postgres_db(postgres_url))
     client = app.test_client()
     first = [str(uuid.uuid4()) for _ in range(5)]
     later = [str(uuid.uuid4()) for _ in range(5)]

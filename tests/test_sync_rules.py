@@ -60,10 +60,18 @@ def test_rule2_clock_ahead_is_clamped_to_server_time(client, users):
 
 def test_rule2_a_phone_never_conflicts_with_itself(client, users):
     cid, v = make_customer(client, users.rep_h)
-    push_one(client, users.rep_h, op("customer", cid, {"notes": "first"}, base=v, minute=9))
-    again = push_one(client, users.rep_h, op("customer", cid, {"notes": "second"}, base=v, minute=1))
-    assert again["status"] == "applied"
+    push_one(client, users.rep_h, op("customer", cid, {"notes": "first"}, base=v, minute=1))
+    again = push_one(client, users.rep_h, op("customer", cid, {"notes": "second"}, base=v, minute=9))
+    assert again["status"] == "applied" and again["conflicts"] == []
     assert state(client, users.rep_h)[("customer", cid)]["data"]["notes"] == "second"
+
+
+def test_rule2_a_phones_own_edits_arriving_late_do_not_undo_its_newer_one(client, users):
+    cid, v = make_customer(client, users.rep_h)
+    push_one(client, users.rep_h, op("customer", cid, {"notes": "newer"}, base=v, minute=9))
+    late = push_one(client, users.rep_h, op("customer", cid, {"notes": "older"}, base=v, minute=1))
+    assert late["status"] == "applied" and late["conflicts"] == []
+    assert state(client, users.rep_h)[("customer", cid)]["data"]["notes"] == "newer"
 
 
 def test_rule2_same_value_is_no_conflict(client, users):

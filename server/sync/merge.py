@@ -25,6 +25,7 @@ class Op:
     edited_at: str          # normalised, already clamped to server time
     client_id: str
     user_id: Optional[str]
+    device_at: str = ""     # edited_at as the device sent it, unclamped: orders one phone's own ops
 
 
 @dataclass
@@ -59,12 +60,18 @@ class Outcome:
 
 
 def stamp(op: Op, version: int) -> list:
-    return [version, op.edited_at, op.client_id, op.op_id, op.user_id]
+    return [version, op.edited_at, op.client_id, op.op_id, op.user_id, op.device_at]
 
 
 def unseen(meta_entry: Optional[list], op: Op) -> bool:
     """True when the change behind meta_entry happened after the op's base and by another client."""
     return bool(meta_entry) and meta_entry[V] > op.base_version and meta_entry[CLIENT] != op.client_id
+
+
+def stale_own(meta_entry: Optional[list], op: Op) -> bool:
+    """True when this phone itself set the field with an edit it made after this op (a late request)."""
+    return (bool(meta_entry) and len(meta_entry) > 5 and meta_entry[CLIENT] == op.client_id
+            and bool(op.device_at) and meta_entry[5] > op.device_at)
 
 
 def incoming_wins(meta_entry: list, op: Op) -> bool:
@@ -80,6 +87,8 @@ def merge_put(current: Optional[State], op: Op, version: int) -> Outcome:
         out.meta = {f: stamp(op, version) for f in op.fields}
         return out
 
+    if current.deleted and stale_own(current.meta.get(DELETED), op):
+        return out  # the phone deleted the record after making this edit
     if current.deleted:
         out.restore = True
         out.meta[DELETED] = stamp(op, version)
@@ -90,6 +99,8 @@ def merge_put(current: Optional[State], op: Op, version: int) -> Outcome:
     for name, value in op.fields.items():
         old = current.values.get(name)
         entry = current.meta.get(name)
+        if stale_own(entry, op):
+            continue  # the phone's own later edit of this field stands
         if not unseen(entry, op):
             if value != old or current.deleted:
                 out.changes[name] = value
@@ -111,7 +122,7 @@ def merge_delete(current: State, op: Op, version: int, children_changed: bool) -
     if current.deleted:
         return Outcome(status="applied")
     changed = children_changed or any(
-        unseen(entry, op) for name, entry in current.meta.items() if name != DELETED
+        unseen(entry, op) or stale_own(entry, op) for name, entry in current.meta.items() if name != DELETED
     )
     if changed:  # a concurrent edit beats a delete: keep the record, tell the deleter
         return Outcome(status="conflict", touch=True,
@@ -121,4 +132,4 @@ def merge_delete(current: State, op: Op, version: int, children_changed: bool) -
 
 def changed_since(meta: dict, op: Op) -> bool:
     """Whether any change recorded in `meta` is unseen by the op (used for a delete's children)."""
-    return any(unseen(entry, op) for entry in meta.values())
+    return any(unseen(entry, op) or stale_own(entry, op) for entry in meta.values())

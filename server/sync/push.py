@@ -88,7 +88,7 @@ class Push:
             self._instants[edited] = normalise_instant(edited)
         op = Op(op_id=raw["op_id"], entity=raw["entity"], id=raw["id"], type=raw["type"],
                 base_version=raw.get("base_version", 0), fields={}, edited_at=self._instants[edited],
-                client_id=self.client_id, user_id=self.actor.id)
+                client_id=self.client_id, user_id=self.actor.id, device_at=normalise_instant(raw["edited_at"]))
         self.lost: list = []
         self.reason = "invalid"
         self.current_entity, self.current_id = op.entity, op.id
