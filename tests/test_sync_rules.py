@@ -1,4 +1,6 @@
 """Each merge rule of SPEC §5 through the real push and pull endpoints."""
+import pytest
+
 from sync_helpers import make_customer, new_id, op, push, push_one, state
 
 
@@ -58,20 +60,15 @@ def test_rule2_clock_ahead_is_clamped_to_server_time(client, users):
     assert result["status"] == "conflict" and result["conflicts"][0]["kept_value"] == "Now"
 
 
-def test_rule2_a_phone_never_conflicts_with_itself(client, users):
+@pytest.mark.parametrize("first_minute,second_minute,kept", [(1, 9, "second"), (9, 1, "first")])
+def test_rule2_a_phone_never_conflicts_with_itself_and_its_newest_edit_stands(client, users, first_minute,
+                                                                               second_minute, kept):
+    """In either arrival order the phone's own newest edit stands, without a conflict."""
     cid, v = make_customer(client, users.rep_h)
-    push_one(client, users.rep_h, op("customer", cid, {"notes": "first"}, base=v, minute=1))
-    again = push_one(client, users.rep_h, op("customer", cid, {"notes": "second"}, base=v, minute=9))
+    push_one(client, users.rep_h, op("customer", cid, {"notes": "first"}, base=v, minute=first_minute))
+    again = push_one(client, users.rep_h, op("customer", cid, {"notes": "second"}, base=v, minute=second_minute))
     assert again["status"] == "applied" and again["conflicts"] == []
-    assert state(client, users.rep_h)[("customer", cid)]["data"]["notes"] == "second"
-
-
-def test_rule2_a_phones_own_edits_arriving_late_do_not_undo_its_newer_one(client, users):
-    cid, v = make_customer(client, users.rep_h)
-    push_one(client, users.rep_h, op("customer", cid, {"notes": "newer"}, base=v, minute=9))
-    late = push_one(client, users.rep_h, op("customer", cid, {"notes": "older"}, base=v, minute=1))
-    assert late["status"] == "applied" and late["conflicts"] == []
-    assert state(client, users.rep_h)[("customer", cid)]["data"]["notes"] == "newer"
+    assert state(client, users.rep_h)[("customer", cid)]["data"]["notes"] == kept
 
 
 def test_rule2_same_value_is_no_conflict(client, users):
