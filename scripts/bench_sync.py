@@ -40,9 +40,11 @@ class Phones:
     def __init__(self, rep, manager, seed):
         self.rng = random.Random(seed)
         owner = rep.id  # every record is the rep's, so both phones may edit all of it
-        self.builder = Builder(self.rng, {"rep1": owner, "rep2": owner, "manager": owner}, datetime.now(timezone.utc))
-        self.phones = [("bench-phone-rep", rep), ("bench-phone-manager", manager)]
+        # Creates are stamped before every update: a phone's own update stamped earlier than its create
+        # is a late request, which the merge rightly ignores (no update, no conflict).
         self.clock = datetime.now(timezone.utc) - timedelta(days=2)
+        self.builder = Builder(self.rng, {"rep1": owner, "rep2": owner, "manager": owner}, self.clock - timedelta(days=1))
+        self.phones = [("bench-phone-rep", rep), ("bench-phone-manager", manager)]
         self.version, self.entity, self.contact_of = {}, {}, {}
         self.customers: list = []    # (id, fields)
         self.free: list = []         # ids that may take an update on their current version
