@@ -1,0 +1,147 @@
+// The queue of this phone's own edits, waiting to be pushed (SPEC §5).
+// An op is never merged or rewritten once queued: its op_id is the server's idempotency key, and
+// a batch may have reached the server even when its answer never came back.
+
+export const MAX_OPS = 500;
+// The server refuses bodies over 2 MiB; keep room for the envelope ({"client_id": ..., "ops": []}).
+export const MAX_BYTES = 2 * 1024 * 1024 - 4096;
+
+const OP_KEYS = ["op_id", "entity", "id", "type", "base_version", "fields", "edited_at"];
+const encoder = new TextEncoder();
+
+/** Build one SPEC §5 op; the clock and the id source are injectable for tests. */
+export function makeOp({ entity, id, type = "put", fields = {}, baseVersion = 0, now = new Date(),
+  uuid = () => crypto.randomUUID() }) {
+  if (!entity || !id) throw new TypeError("makeOp needs an entity and an id");
+  if (type !== "put" && type !== "delete") throw new TypeError(`unknown op type: ${type}`);
+  return {
+    op_id: uuid(),
+    entity,
+    id,
+    type,
+    base_version: baseVersion || 0,
+    fields: type === "delete" ? {} : { ...fields },
+    // toISOString is always UTC with milliseconds and a "Z".
+    edited_at: now.toISOString(),
+  };
+}
+
+/** The op as it goes on the wire: the local `seq` stays home. */
+export function wireOp(op) {
+  const out = {};
+  for (const k of OP_KEYS) out[k] = op[k];
+  return out;
+}
+
+/** UTF-8 size of an op's JSON, as the server counts it. */
+export function opBytes(op) {
+  return encoder.encode(JSON.stringify(wireOp(op))).length;
+}
+
+/** The oldest ops that fit one request: at most `max` of them and `maxBytes` of JSON.
+ *
+ * An op too big on its own is still returned, alone, so the queue cannot jam silently: the server
+ * answers 413 and the sync moves it aside for the user to see.
+ */
+export function batchOf(ops, max = MAX_OPS, maxBytes = MAX_BYTES) {
+  const batch = [];
+  let bytes = 0;
+  for (const op of ops) {
+    if (batch.length >= max) break;
+    const size = opBytes(op) + 1; // the comma between ops
+    if (batch.length > 0 && bytes + size > maxBytes) break;
+    batch.push(op);
+    bytes += size;
+  }
+  return batch;
+}
+
+export class Outbox {
+  constructor(store, { now = () => new Date(), uuid } = {}) {
+    this.store = store;
+    this.now = now;
+    this.uuid = uuid;
+    this.listeners = new Set();
+  }
+
+  /** Queue a put (create, or patch of the listed fields). */
+  async put(entity, id, fields, baseVersion = 0) {
+    return this.#add({ entity, id, type: "put", fields, baseVersion });
+  }
+
+  /** Queue a delete (the server cascades to the record's children). */
+  async remove(entity, id, baseVersion = 0) {
+    return this.#add({ entity, id, type: "delete", baseVersion });
+  }
+
+  async pending() {
+    return this.store.listOps();
+  }
+
+  async count() {
+    return (await this.store.listOps()).length;
+  }
+
+  /** The next request's ops, oldest first, without taking them out of the outbox. */
+  async takeBatch(max = MAX_OPS, { afterSeq = -Infinity, maxBytes = MAX_BYTES } = {}) {
+    const ops = await this.store.listOps();
+    return batchOf(afterSeq === -Infinity ? ops : ops.filter((op) => op.seq > afterSeq), max, maxBytes);
+  }
+
+  /** Take the server's answers off the outbox: applied and conflict are done, rejected needs the user.
+   *
+   * An op without a result stays pending and goes again with the next push (same op_id, so the
+   * server never applies it twice). Returns the entities touched, for the screen to refresh.
+   */
+  async settle(results, at = this.now()) {
+    const byId = new Map((await this.store.listOps()).map((op) => [op.op_id, op]));
+    const done = [];
+    const rejected = [];
+    const entities = new Set();
+    for (const result of results || []) {
+      const op = byId.get(result.op_id);
+      if (!op) continue; // settled already (a duplicated answer)
+      if (result.status === "rejected") {
+        rejected.push({ op: wireOp(op), result, at: at.toISOString() });
+      } else if (result.status !== "applied" && result.status !== "conflict") {
+        continue; // an answer this client does not understand: keep the op, lose nothing
+      }
+      done.push(op.op_id);
+      entities.add(op.entity);
+    }
+    // Rejected first: a crash in between leaves the op in both places, and the next push gets the
+    // same stored answer back, which overwrites the same "rejected" entry.
+    if (rejected.length) await this.store.addRejected(rejected);
+    if (done.length) {
+      await this.store.removeOps(done);
+      await this.#changed();
+    }
+    return entities;
+  }
+
+  /** Call fn(count) whenever the number of pending ops may have changed. */
+  onChange(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  async #add(spec) {
+    const op = makeOp({ ...spec, now: this.now(), ...(this.uuid ? { uuid: this.uuid } : {}) });
+    const [stored] = await this.store.addOps([op]);
+    await this.#changed();
+    return stored;
+  }
+
+  async #changed() {
+    if (this.listeners.size === 0) return;
+    const count = await this.count();
+    for (const fn of [...this.listeners]) {
+      try {
+        fn(count);
+      } catch (err) {
+        // One broken listener must not stop the edit from being queued, nor the other listeners.
+        console.error(err);
+      }
+    }
+  }
+}

@@ -1,0 +1,281 @@
+// Push the outbox, then pull until the server has nothing more (SPEC §5). All I/O is injected, so
+// the node tests drive this state machine with a fake fetch and fake timers.
+
+import { MAX_OPS, wireOp } from "./outbox.js";
+import { ENTITIES } from "./rebase.js";
+
+export const BACKOFF_START_MS = 5000;
+export const BACKOFF_MAX_MS = 5 * 60 * 1000;
+export const PULL_LIMIT = 500;
+export const SYNC_TAG = "kentta-sync"; // the Background Sync tag sw.js listens for
+
+/** Wait before retry number `attempt` (1, 2, ...): 5 s doubling to 5 min, ±20 % jitter. */
+export function backoffDelay(attempt, random = Math.random) {
+  const base = Math.min(BACKOFF_START_MS * 2 ** Math.max(0, attempt - 1), BACKOFF_MAX_MS);
+  // Jitter keeps a fleet of phones that lost signal together from retrying in lockstep.
+  return Math.min(Math.round(base * (0.8 + 0.4 * random())), BACKOFF_MAX_MS);
+}
+
+/** Why a run stopped: "offline" (no answer), "auth" (401) or "error" (any other failure). */
+export class SyncError extends Error {
+  constructor(kind, message, { status = null, retryAfterMs = null } = {}) {
+    super(message);
+    this.kind = kind;
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+export class Sync {
+  constructor({ store, outbox, fetch, baseUrl = "", clientId, now = () => Date.now(),
+    setTimeout: setTimer = globalThis.setTimeout, clearTimeout: clearTimer = globalThis.clearTimeout,
+    onState = () => {}, onChanges = () => {}, random = Math.random }) {
+    Object.assign(this, { store, outbox, baseUrl, clientId, now, setTimer, clearTimer, onState, onChanges, random });
+    this.fetchFn = fetch;
+    this.current = { status: "idle", pending: 0, lastSync: null, lastError: null, nextRetryAt: null };
+    this.failures = 0;
+    this.timer = null;
+    this.running = false;
+    this.waiters = []; // callers waiting for the next run
+    this.intervalMs = null; // set by start(): periodic sync after each success
+    this.stopped = false;
+    outbox.onChange((count) => this.#set({ pending: count }));
+  }
+
+  get state() {
+    return { ...this.current };
+  }
+
+  /** Load the pending count and the last sync time, for the first paint before any run. */
+  async init() {
+    const [pending, lastSync] = await Promise.all([this.outbox.count(), this.store.getMeta("last_sync")]);
+    this.#set({ pending, lastSync: lastSync ?? null });
+    return this.state;
+  }
+
+  /** Run one sync; during a run, ask for exactly one more after it. Never rejects: see `state`. */
+  syncNow() {
+    const done = new Promise((resolve) => this.waiters.push(resolve));
+    if (!this.running) {
+      this.running = true;
+      this.#drive();
+    }
+    return done;
+  }
+
+  /** Sync now and then every `intervalMs` while it succeeds (errors back off instead). */
+  start({ intervalMs = 60000 } = {}) {
+    this.intervalMs = intervalMs;
+    this.stopped = false;
+    return this.init().then(() => this.syncNow());
+  }
+
+  /** No more timers: no periodic runs and no retries (e.g. at logout). A run under way finishes. */
+  stop() {
+    this.stopped = true;
+    this.intervalMs = null;
+    this.#clearTimer();
+    this.#set({ nextRetryAt: null });
+  }
+
+  async #drive() {
+    try {
+      while (this.waiters.length) {
+        const waiting = this.waiters;
+        this.waiters = [];
+        await this.#run();
+        for (const resolve of waiting) resolve(this.state);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  async #run() {
+    this.#clearTimer();
+    const token = await this.store.getMeta("token");
+    if (!token) {
+      this.#set({ status: "auth", lastError: "Not logged in", nextRetryAt: null });
+      return;
+    }
+    this.#set({ status: "syncing", nextRetryAt: null });
+    try {
+      const results = [];
+      try {
+        await this.#push(token, results);
+        await this.#pull(token);
+      } finally {
+        // Settled only now, so a pushed edit stays on screen until the pull brought it back;
+        // answers already received are settled even when a later request failed.
+        if (results.length) this.#changed(await this.outbox.settle(results));
+      }
+      const at = this.now();
+      await this.store.setMeta("last_sync", at);
+      this.failures = 0;
+      this.#set({ status: "idle", lastSync: at, lastError: null });
+      if (this.intervalMs && !this.stopped) this.#schedule(this.intervalMs, false);
+    } catch (err) {
+      this.#failed(err);
+    } finally {
+      this.#set({ pending: await this.outbox.count() });
+    }
+  }
+
+  #failed(err) {
+    const kind = err instanceof SyncError ? err.kind : "error";
+    if (kind === "auth") {
+      // The outbox stays; the user logs in again and the UI calls syncNow.
+      this.#set({ status: "auth", lastError: err.message, nextRetryAt: null });
+      return;
+    }
+    this.failures += 1;
+    this.#set({ status: kind === "offline" ? "offline" : "error", lastError: err.message });
+    if (this.stopped) return;
+    const wait = Math.max(backoffDelay(this.failures, this.random), err.retryAfterMs || 0);
+    this.#schedule(wait, true);
+  }
+
+  async #push(token, results) {
+    const clientId = await this.#clientId();
+    let afterSeq = -Infinity;
+    for (;;) {
+      const batch = await this.outbox.takeBatch(MAX_OPS, { afterSeq });
+      if (batch.length === 0) return;
+      const res = await this.#request("POST", "/api/sync/push", token, { client_id: clientId, ops: batch.map(wireOp) });
+      if (res.status === 413 && batch.length === 1) {
+        // Too big to ever be accepted: set it aside where the user sees it rather than jam the queue.
+        results.push({ op_id: batch[0].op_id, status: "rejected", conflicts: [],
+          errors: { _request: ["This change is too large to send."] } });
+      } else {
+        const body = await this.#json(res);
+        results.push(...(body.results || []));
+      }
+      afterSeq = batch[batch.length - 1].seq;
+    }
+  }
+
+  async #pull(token) {
+    let cursor = (await this.store.getMeta("cursor")) ?? 0;
+    let reset = false;
+    for (;;) {
+      const path = `/api/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=${PULL_LIMIT}`;
+      const res = await this.#request("GET", path, token);
+      if (res.status === 400 && cursor !== 0 && !reset) {
+        // The server no longer knows our cursor (e.g. it was reset): start over, once, and drop
+        // the old copy with the first page so no record of the old server lingers.
+        cursor = 0;
+        reset = true;
+        continue;
+      }
+      const body = await this.#json(res);
+      const changes = body.changes || [];
+      if (body.more && !(body.cursor > cursor)) throw new SyncError("error", "The server's cursor did not advance");
+      await this.store.applyChanges(changes, body.cursor, { reset });
+      this.#changed(reset ? new Set(ENTITIES) : new Set(changes.map((c) => c.entity)));
+      reset = false;
+      cursor = body.cursor;
+      if (!body.more) return;
+    }
+  }
+
+  async #request(method, path, token, body) {
+    const init = { method, headers: { Authorization: `Bearer ${token}` } };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    let res;
+    try {
+      res = await this.fetchFn(this.baseUrl + path, init);
+    } catch (err) {
+      throw new SyncError("offline", (err && err.message) || "Network error");
+    }
+    if (res.status === 401) throw new SyncError("auth", await errorMessage(res, "Please log in again"), { status: 401 });
+    return res;
+  }
+
+  async #json(res) {
+    if (!res.ok) {
+      const seconds = Number(res.headers && res.headers.get && res.headers.get("Retry-After"));
+      throw new SyncError("error", await errorMessage(res, `HTTP ${res.status}`),
+        { status: res.status, retryAfterMs: seconds > 0 ? seconds * 1000 : null });
+    }
+    try {
+      return await res.json();
+    } catch {
+      // e.g. a captive portal's HTML page answering in the server's place
+      throw new SyncError("error", "The server's answer was not JSON", { status: res.status });
+    }
+  }
+
+  async #clientId() {
+    if (this.clientId) return this.clientId;
+    let id = await this.store.getMeta("client_id");
+    if (!id) {
+      id = crypto.randomUUID();
+      await this.store.setMeta("client_id", id);
+    }
+    this.clientId = id;
+    return id;
+  }
+
+  #changed(entities) {
+    if (entities && entities.size) this.onChanges(entities);
+  }
+
+  #schedule(ms, retry) {
+    this.#clearTimer();
+    this.timer = this.setTimer(() => {
+      this.timer = null;
+      this.syncNow();
+    }, ms);
+    this.#set({ nextRetryAt: retry ? this.now() + ms : null });
+  }
+
+  #clearTimer() {
+    if (this.timer !== null) this.clearTimer(this.timer);
+    this.timer = null;
+  }
+
+  #set(patch) {
+    this.current = { ...this.current, ...patch };
+    this.onState(this.state);
+  }
+}
+
+async function errorMessage(res, fallback) {
+  try {
+    const body = await res.json();
+    return (body && body.error && body.error.message) || fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Sync when the network comes back and when the app is shown again; returns the remover. */
+export function autoSync(sync, win = globalThis) {
+  const online = () => sync.syncNow();
+  const visible = () => {
+    const doc = win.document;
+    if (!doc || doc.visibilityState === "visible") sync.syncNow();
+  };
+  win.addEventListener("online", online);
+  // visibilitychange fires on the document; fall back to the window for test doubles.
+  const target = win.document && win.document.addEventListener ? win.document : win;
+  target.addEventListener("visibilitychange", visible);
+  return () => {
+    win.removeEventListener("online", online);
+    target.removeEventListener("visibilitychange", visible);
+  };
+}
+
+/** Ask the browser for a Background Sync (where it has one) so sw.js can push when signal returns. */
+export async function requestBackgroundSync(registration) {
+  if (!registration || !registration.sync || typeof registration.sync.register !== "function") return false;
+  try {
+    await registration.sync.register(SYNC_TAG);
+    return true;
+  } catch {
+    return false; // denied or unsupported: the online/visibility triggers still run
+  }
+}
