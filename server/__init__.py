@@ -25,11 +25,13 @@ def create_app(config=None) -> Flask:
     from .db_events import install as install_db_events
     from .api import register as register_api
     from .sync.api import bp as sync_bp
+    from .calendar.feed import bp as calendar_bp
     from .cli import register as register_cli
 
     install_db_events(app)
     register_api(app)
     app.register_blueprint(sync_bp)
+    app.register_blueprint(calendar_bp)
     register_cli(app)
     return app
 

@@ -1,9 +1,7 @@
-"""The logged-in user: who am I, and my calendar subscription URL."""
-import hashlib
-import hmac
+"""The logged-in user: who am I, and my calendar subscription links."""
+from flask import Blueprint, g
 
-from flask import Blueprint, current_app, g, request
-
+from ..calendar.links import PERSONAL, feed_links, feed_token, personal_url, token_valid
 from ..extensions import db
 from .auth import auth_required, user_json
 
@@ -11,20 +9,16 @@ bp = Blueprint("me", __name__, url_prefix="/api/me")
 
 
 def calendar_token(user) -> str:
-    """A secret derived from the user and a generation counter: rotating bumps the counter,
-    so the old URL stops working and no token needs to be stored."""
-    key = current_app.config["SECRET_KEY"].encode()
-    msg = f"calendar:{user.id}:{user.calendar_generation}".encode()
-    return hmac.new(key, msg, hashlib.sha256).hexdigest()[:40]
+    """The user's personal feed token (kept here for callers that import it from the API)."""
+    return feed_token(user, PERSONAL)
 
 
 def calendar_token_valid(user, token: str) -> bool:
-    return hmac.compare_digest(calendar_token(user), token)
+    return token_valid(user, token, PERSONAL)
 
 
 def calendar_url(user) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return f"{base.rstrip('/')}/calendar/{user.id}/{calendar_token(user)}.ics"
+    return personal_url(user)
 
 
 @bp.get("")
@@ -33,9 +27,17 @@ def me():
     return {**user_json(g.user), "calendar_url": calendar_url(g.user)}
 
 
+@bp.get("/calendar")
+@auth_required()
+def calendar_links():
+    """Every feed link of the user: https and webcal, and the team feed's for managers."""
+    return feed_links(g.user)
+
+
 @bp.post("/calendar-token")
 @auth_required()
 def rotate_calendar_token():
+    """Rotate the token: the old personal and team URLs answer 404 from now on."""
     g.user.calendar_generation += 1
     db.session.commit()
-    return {"calendar_url": calendar_url(g.user)}, 201
+    return {"calendar_url": calendar_url(g.user), **feed_links(g.user)}, 201

@@ -1,0 +1,94 @@
+"""The subscribed feeds: GET /calendar/<user>/<token>.ics and, for managers, /calendar/team/....
+
+No login (Outlook and Google cannot send credentials): the secret token in the URL is the only
+key, and it opens nothing but this read-only feed. Anything wrong answers a bare 404, so the
+response never tells whether a user id exists.
+"""
+import hashlib
+
+from flask import Blueprint, Response, current_app, request
+from werkzeug.http import http_date, is_resource_modified
+
+from ..extensions import csrf, db
+from ..models import User, utcnow
+from . import query
+from .content import FeedSettings, feed_bytes, window
+from .links import PERSONAL, TEAM, base_url, may_see_team, token_valid
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar")
+csrf.exempt(bp)
+
+# Part of every ETag: bump it when the output format changes, so clients fetch the new shape.
+FORMAT = "kentta-ical-1"
+
+
+def timezone_name() -> str:
+    cfg = current_app.config
+    return cfg.get("TIMEZONE") or cfg.get("ORG_TIMEZONE") or "Europe/Helsinki"
+
+
+@bp.get("/<user_id>/<token>.ics")
+def personal(user_id: str, token: str):
+    return serve(user_id, token, team=False)
+
+
+@bp.get("/team/<user_id>/<token>.ics")
+def team(user_id: str, token: str):
+    return serve(user_id, token, team=True)
+
+
+def serve(user_id: str, token: str, team: bool) -> Response:
+    """Check the token, read the rows, answer 304 when the client's copy is current, else the feed."""
+    user = db.session.get(User, user_id) if len(user_id) <= 36 else None
+    if (user is None or not user.active or not token_valid(user, token, TEAM if team else PERSONAL)
+            or (team and not may_see_team(user))):
+        return Response("No such calendar.\n", 404, {"Cache-Control": "no-store"}, mimetype="text/plain")
+    settings = FeedSettings(base=base_url(), tz=timezone_name(), team=team,
+                            lang=user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "fi"))
+    now = utcnow()
+    win = window(now, settings.tz)
+    activities = query.activities(win, None if team else user.id)
+    tasks = [] if team else query.open_tasks(win, user.id)
+    tag = etag(user, settings, win, activities, tasks)
+    modified = last_modified(activities, tasks, query.latest_changes(), win, now)
+    owner_name = user.name
+    db.session.rollback()  # end the read transaction before the (slower) serialising
+    headers = {"ETag": f'"{tag}"', "Last-Modified": http_date(modified),
+               "Cache-Control": "private, no-cache", "X-Robots-Tag": "noindex"}
+    if not is_resource_modified(request.environ, etag=tag, last_modified=modified):
+        return Response(status=304, headers=headers)
+    body = feed_bytes(activities, tasks, settings, owner_name)
+    headers["Content-Disposition"] = 'inline; filename="kentta.ics"'
+    return Response(body, 200, headers, content_type="text/calendar; charset=utf-8")
+
+
+def etag(user, settings: FeedSettings, win, activities: list, tasks: list) -> str:
+    """A digest of everything the body is made of: row versions, joined rows, names, settings, window.
+
+    A deleted or re-assigned visit leaves the row set, an edit raises a version, a customer's new
+    address raises its version, and the window's first day moves daily: each changes the digest.
+    """
+    h = hashlib.sha256()
+    h.update("|".join((FORMAT, "team" if settings.team else "own", user.id, str(user.calendar_generation),
+                       user.name, settings.lang, settings.tz, settings.base, win.first_day.isoformat())).encode())
+    for r in activities:
+        h.update(f"\na{r['id']}:{r['version']}:{r['customer_version']}:{r['contact_version']}:"
+                 f"{r.get('owner_name')}".encode())
+    for r in tasks:
+        h.update(f"\nt{r['id']}:{r['version']}:{r['customer_version']}".encode())
+    return h.hexdigest()[:32]
+
+
+def last_modified(activities: list, tasks: list, newest: tuple, win, now):
+    """The newest change that can show in the feed, never later than now.
+
+    Conservative on purpose: the newest change to any activity or task counts, because a record
+    that left this feed (deleted, re-assigned, moved away) is no longer among its rows. Clients
+    that send If-None-Match get the exact answer from the ETag instead.
+    """
+    stamps = [win.today_start, *(t for t in newest if t is not None)]
+    for r in activities:
+        stamps += (r["updated_at"], r["customer_updated_at"], r["contact_updated_at"] or r["updated_at"])
+    for r in tasks:
+        stamps += (r["updated_at"], r["customer_updated_at"])
+    return min(max(stamps), now).replace(microsecond=0)
