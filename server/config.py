@@ -31,7 +31,13 @@ class Config:
     LOGIN_WINDOW_SECONDS = 15 * 60
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # for calendar links behind a proxy
     BABEL_DEFAULT_LOCALE = "fi"
-    PUSH_ALLOWED_HOSTS = os.environ.get("PUSH_ALLOWED_HOSTS")
+    PUSH_ALLOWED_HOSTS = os.environ.get("PUSH_ALLOWED_HOSTS")  # comma-separated; replaces the known push services
+    # VAPID keys from the environment (PEM or raw base64url private key), else the file that
+    # `flask --app server vapid-keys` writes; VAPID_SUBJECT defaults to mailto:admin@<host>.
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
+    VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY")
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT")
+    VAPID_FILE = os.environ.get("VAPID_FILE", str(INSTANCE_DIR / "vapid.json"))
     ORG_TIMEZONE = os.environ.get("ORG_TIMEZONE", "Europe/Helsinki")
 
     def __init__(self):

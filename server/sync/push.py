@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..entities import ENTITIES, CASCADE, NULLIFY
 from ..models import OpLedger, QuarantinedOp, new_id
+from ..reminders import followups
 from ..schemas.fast import fast_load
 from . import rules
 from .merge import AT, DELETED, USER, Lost, Op, changed_since, merge_delete, merge_put, stamp, unseen
@@ -71,6 +72,7 @@ class Push:
              and isinstance((op.get("fields") or {}).get("business_id"), str)])
 
         results = [self.apply(op) for op in ops]
+        followups.after_ops(self, ops, results)  # server-made follow-up tasks, same transaction
         self.store.flush()
         if self.new_ledger:
             self.session.execute(OpLedger.__table__.insert(), self.new_ledger)

@@ -1,0 +1,101 @@
+"""Post-delivery follow-ups (SPEC §7): a delivery that becomes delivered gets one follow_up task.
+
+Sync, REST, the back office and imports all write through `Push`, which calls `after_ops` once
+its ops are applied, so the task is made in the same transaction as the delivery change and
+through the same merge (it reaches phones by pull like any other record).
+
+Exactly one, however often the delivery is edited or synced: the task's id is derived from the
+delivery's id, and nothing is done when a record with that id exists — even a tombstone, since
+a rep who deleted the follow-up does not want it back. Concurrent pushes are serialised by the
+version counter's lock, so the second one sees the first one's task.
+
+No task when the customer has no owner (nobody to remind; the follow-up is made as soon as a
+later write sets status or delivered_on again with an owner in place) or when delivered_on is
+empty (the due date would be a guess; the task follows when the date is filled in).
+"""
+import logging
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+
+from ..models import DEFAULT_FOLLOWUP_DELAY_DAYS, ServiceLevel, User, new_id
+from ..sync.rules import Actor
+from .messages import language
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = uuid.UUID("6f1c3a52-5d0e-4f2b-9a51-0c7e1f5b8d21")
+SERVER = Actor(id=None, role="admin")
+CLIENT_ID = "server:follow-ups"
+REMIND_AT = time(8, 0)  # local time on the due day
+TRIGGERS = {"status", "delivered_on"}
+TITLES = {"fi": "Soita toimituksen jälkeen: {customer}", "en": "Follow-up call after delivery: {customer}"}
+NOTES = {"fi": "Toimitus {order} toimitettu {day}. Kysy, miten tuotteet ovat toimineet, ja tarjoa lisää.",
+         "en": "Delivery {order} was delivered on {day}. Ask how the products work out and offer more."}
+
+
+def followup_task_id(delivery_id: str) -> str:
+    """The id of a delivery's follow-up task (the same on every server, every time)."""
+    return str(uuid.uuid5(NAMESPACE, f"follow-up:{delivery_id}"))
+
+
+def timezone_name() -> str:
+    return (current_app.config.get("ORG_TIMEZONE") if has_app_context() else None) or "Europe/Helsinki"
+
+
+def plan(delivery_id: str, delivery: dict, customer: dict, delay_days: int, tz: ZoneInfo, locale) -> dict | None:
+    """The follow-up task's fields for a delivery's wire state, or None when none is due."""
+    if delivery.get("status") != "delivered" or not delivery.get("delivered_on") or not customer.get("owner_id"):
+        return None
+    delivered = date.fromisoformat(delivery["delivered_on"])
+    due = delivered + timedelta(days=delay_days)
+    remind = datetime.combine(due, REMIND_AT, tzinfo=tz).astimezone(timezone.utc)
+    lang = language(locale)
+    day = f"{delivered.day}.{delivered.month}.{delivered.year}" if lang == "fi" else delivered.isoformat()
+    title = TITLES[lang].format(customer=customer.get("name") or "")
+    return {"customer_id": delivery["customer_id"], "assignee_id": customer["owner_id"], "kind": "follow_up",
+            "title": title if len(title) <= 200 else title[:199] + "…", "due_on": due.isoformat(),
+            "remind_at": remind.strftime("%Y-%m-%dT%H:%M:%SZ"), "status": "open", "delivery_id": delivery_id,
+            "notes": NOTES[lang].format(order=delivery.get("order_no") or "", day=day).replace("  ", " ")}
+
+
+def after_ops(push, ops: list, results: list) -> None:
+    """Make the follow-up of every delivery these ops made delivered, inside the same Push."""
+    touched = [op["id"] for op, result in zip(ops, results)
+               if op["entity"] == "delivery" and op["type"] == "put" and result["status"] != "rejected"
+               and TRIGGERS & set(op.get("fields") or ())]
+    if not touched:
+        return
+    wanted = []
+    for delivery_id in dict.fromkeys(touched):
+        rec = push.store.get("delivery", delivery_id)
+        if rec is None or rec.state.deleted or rec.state.values.get("status") != "delivered":
+            continue
+        if push.store.get("task", followup_task_id(delivery_id)) is None:
+            wanted.append(rec)
+    if not wanted:
+        return
+    delays = dict(push.session.execute(select(ServiceLevel.segment, ServiceLevel.followup_delay_days)).all())
+    tz = ZoneInfo(timezone_name())
+    actor, client_id = push.actor, push.client_id
+    push.actor, push.client_id = SERVER, CLIENT_ID  # the server makes the task, whoever pushed
+    try:
+        for rec in wanted:
+            customer = push.store.get("customer", rec.state.values["customer_id"])
+            values = customer.state.values if customer else {}
+            owner = values.get("owner_id")
+            locale = push.session.scalar(select(User.locale).where(User.id == owner)) if owner else None
+            delay = delays.get(values.get("segment"), DEFAULT_FOLLOWUP_DELAY_DAYS)
+            fields = plan(rec.id, rec.state.values, values, delay, tz, locale)
+            if fields is None:
+                continue
+            op = {"op_id": new_id(), "entity": "task", "id": followup_task_id(rec.id), "type": "put",
+                  "base_version": 0, "fields": fields, "edited_at": push.now}
+            result = push.apply(op)
+            if result["status"] == "rejected":  # kept in quarantined_ops; say so where operators look
+                log.warning("follow-up task for delivery %s was rejected: %s", rec.id, result["errors"])
+    finally:
+        push.actor, push.client_id = actor, client_id
