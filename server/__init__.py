@@ -7,7 +7,10 @@ from .extensions import babel, csrf, db, login_manager, migrate
 
 def create_app(config=None) -> Flask:
     """Build the app: config, extensions, blueprints."""
-    app = Flask(__name__, instance_relative_config=True)
+    from .pwa import STATIC_DIR, TEMPLATE_DIR
+
+    app = Flask(__name__, instance_relative_config=True,
+                static_folder=str(STATIC_DIR), template_folder=str(TEMPLATE_DIR))
     if isinstance(config, dict):
         app.config.from_object(Config())
         app.config.update(config)
@@ -26,12 +29,14 @@ def create_app(config=None) -> Flask:
     from .api import register as register_api
     from .sync.api import bp as sync_bp
     from .calendar.feed import bp as calendar_bp
+    from .pwa import bp as pwa_bp
     from .cli import register as register_cli
 
     install_db_events(app)
     register_api(app)
     app.register_blueprint(sync_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(pwa_bp)
     register_cli(app)
     return app
 

@@ -4,6 +4,7 @@ from .auth import bp as auth_bp
 from .me import bp as me_bp
 from .openapi import bp as openapi_bp
 from .resources import make_blueprint
+from .settings import bp as settings_bp
 
 
 def register(app) -> None:
@@ -11,7 +12,7 @@ def register(app) -> None:
     from ..extensions import csrf
 
     errors.register(app)
-    blueprints = [auth_bp, me_bp, openapi_bp]
+    blueprints = [auth_bp, me_bp, openapi_bp, settings_bp]
     blueprints += [make_blueprint(name) for name in ("customer", "contact", "activity", "task", "delivery", "conflict")]
     for bp in blueprints:
         csrf.exempt(bp)

@@ -1,0 +1,111 @@
+// Pure rules the screens share: search keys, the contact traffic light, the Today lists.
+// No DOM, no I/O: tested with node --test.
+
+export const DEFAULT_INTERVALS = { A: 30, B: 90, C: 180, D: 365 };
+const DAY_MS = 86400000;
+
+/** Lower-case and strip accents, so "jarvinen" finds "Järvinen" and "AALTO" finds "Aalto". */
+export function searchKey(text) {
+  return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+}
+
+/**
+ * Build per-customer facts in one pass over the children: contacts, last done contact time,
+ * a search key over name, city and contact names.
+ */
+const collator = new Intl.Collator("fi");
+
+export function indexCustomers(customers, contacts, activities) {
+  const byId = new Map(); // in name order, so a search can stop at the first `limit` matches
+  const sorted = customers.map((c) => [c.data.name || "", c]).sort((a, b) => collator.compare(a[0], b[0]));
+  for (const [, c] of sorted) {
+    byId.set(c.id, { record: c, contacts: [], lastContact: null, key: "" });
+  }
+  for (const contact of contacts) {
+    const entry = byId.get(contact.data.customer_id);
+    if (entry) entry.contacts.push(contact);
+  }
+  for (const a of activities) {
+    if (a.data.status !== "done") continue;
+    const entry = byId.get(a.data.customer_id);
+    const at = a.data.starts_at || a.data.ends_at;
+    if (entry && at && (!entry.lastContact || at > entry.lastContact)) entry.lastContact = at;
+  }
+  for (const entry of byId.values()) {
+    const d = entry.record.data;
+    entry.key = searchKey([d.name, d.city, ...entry.contacts.map((c) => c.data.name)].join(" "));
+  }
+  return byId;
+}
+
+/** "green" | "yellow" | "red" | "none": time since the last done contact against the interval. */
+export function light(segment, lastContact, intervals = DEFAULT_INTERVALS, now = Date.now()) {
+  const days = segment ? intervals[segment] : null;
+  if (!days) return "none";
+  if (!lastContact) return "red";
+  const elapsed = (now - Date.parse(lastContact)) / DAY_MS;
+  if (elapsed > days) return "red";
+  return elapsed > days * 0.8 ? "yellow" : "green";
+}
+
+export function overdueDays(segment, lastContact, intervals = DEFAULT_INTERVALS, now = Date.now()) {
+  const days = intervals[segment];
+  if (!days) return 0;
+  if (!lastContact) return Infinity;
+  return Math.floor((now - Date.parse(lastContact)) / DAY_MS - days);
+}
+
+/** Filter customers for the search screen; `query` words must all appear (any order). */
+export function searchCustomers(index, { query = "", segment = "", lightFilter = "", intervals, now, limit = 50 }) {
+  const words = searchKey(query).split(/\s+/).filter(Boolean);
+  const out = [];
+  let total = 0;
+  for (const entry of index.values()) {
+    const d = entry.record.data;
+    if (d.archived) continue;
+    if (segment && d.segment !== segment) continue;
+    if (words.length && !words.every((w) => entry.key.includes(w))) continue;
+    if (lightFilter && light(d.segment, entry.lastContact, intervals, now) !== lightFilter) continue;
+    total += 1;
+    if (out.length < limit) out.push(entry);
+  }
+  return { items: out, total };
+}
+
+/** The Today screen's three lists for one user and one local day. */
+export function today({ userId, day, activities, tasks, index, intervals, now, dayOf }) {
+  const visits = activities
+    .filter((a) => a.data.owner_id === userId && a.data.status === "planned" && a.data.starts_at
+      && dayOf(a.data.starts_at) <= day)
+    .sort((a, b) => a.data.starts_at.localeCompare(b.data.starts_at));
+  const due = tasks
+    .filter((x) => x.data.assignee_id === userId && x.data.status === "open" && x.data.due_on && x.data.due_on <= day)
+    .sort((a, b) => (a.data.kind === "follow_up" ? 0 : 1) - (b.data.kind === "follow_up" ? 0 : 1)
+      || a.data.due_on.localeCompare(b.data.due_on));
+  const overdue = [];
+  for (const entry of index.values()) {
+    const d = entry.record.data;
+    if (d.owner_id !== userId || d.archived || d.do_not_contact) continue;
+    if (light(d.segment, entry.lastContact, intervals, now) === "red") {
+      overdue.push({ entry, days: overdueDays(d.segment, entry.lastContact, intervals, now) });
+    }
+  }
+  overdue.sort((a, b) => b.days - a.days);
+  return { visits, due, overdue: overdue.slice(0, 30) };
+}
+
+/** The title a visit gets unless the rep writes one: "customer – site – purpose". */
+export function visitTitle(customerName, site, purpose) {
+  return [customerName, site, purpose].filter((part) => part && String(part).trim()).join(" – ");
+}
+
+/** Check a Finnish Y-tunnus (1234567-8) the way the server does, so a typo is caught on the spot. */
+export function validBusinessId(value) {
+  const m = /^(\d{7})-(\d)$/.exec(value || "");
+  if (!m) return false;
+  const weights = [7, 9, 10, 5, 8, 4, 2];
+  const sum = [...m[1]].reduce((acc, digit, i) => acc + Number(digit) * weights[i], 0);
+  const rest = sum % 11;
+  if (rest === 1) return false;
+  return Number(m[2]) === (rest === 0 ? 0 : 11 - rest);
+}

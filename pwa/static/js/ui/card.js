@@ -1,0 +1,112 @@
+// Customer card: details, contacts (tap to call or mail), timeline of visits and deliveries,
+// open tasks, and the actions a rep needs on the spot.
+import { app } from "../core.js";
+import { t } from "../i18n.js";
+import { html, fmtDate, fmtDateTime, formData, localDay, addDays, toast } from "./dom.js";
+import { bindTaskToggles, lightDot, taskRow } from "./parts.js";
+
+export const live = true;
+
+export function render({ id }, root, opts = {}) {
+  const customer = app.get("customer", id);
+  if (!customer) {
+    root.innerHTML = html`<p class="muted">${t("customer_not_found")}</p><a href="#/customers">${t("tab_customers")}</a>`;
+    return { title: t("tab_customers") };
+  }
+  const d = customer.data;
+  const entry = app.customerIndex().get(id);
+  const contacts = app.childrenOf("contact", id);
+  const tasks = app.childrenOf("task", id).filter((x) => x.data.status === "open");
+  const timeline = [
+    ...app.childrenOf("activity", id).map((a) => ({ at: a.data.starts_at || a.data.ends_at || "", a })),
+    ...app.childrenOf("delivery", id).map((x) => ({ at: x.data.delivered_on || x.data.ordered_on || "", x })),
+  ].sort((p, q) => q.at.localeCompare(p.at));
+  const address = [d.street, [d.postal_code, d.city].filter(Boolean).join(" ")].filter(Boolean).join(", ");
+  const body = html`
+    <section class="card" data-testid="customer-card">
+      <h2>${entry ? lightDot(entry) : ""} ${d.name}</h2>
+      <p class="muted">${[d.kind && t(`kind_${d.kind}`), d.segment && `${t("segment")} ${d.segment}`, d.stage && t(`stage_${d.stage}`)].filter(Boolean).join(" · ")}</p>
+      ${address ? html`<p>${address}</p>` : ""}
+      ${d.phone ? html`<p><a href="tel:${d.phone}">📞 ${d.phone}</a></p>` : ""}
+      ${d.email ? html`<p><a href="mailto:${d.email}">✉ ${d.email}</a></p>` : ""}
+      ${d.preferred_contact ? html`<p class="muted">${t("preferred_contact")}: ${d.preferred_contact}</p>` : ""}
+      ${d.do_not_contact ? html`<p class="warn">${t("do_not_contact")}</p>` : ""}
+      ${d.notes ? html`<p class="notes">${d.notes}</p>` : ""}
+      <div class="actions">
+        <a class="button primary" href="#/customers/${id}/visit" data-testid="card-log-visit">${t("log_visit")}</a>
+        <a class="button" href="#/customers/${id}/plan">${t("plan_visit")}</a>
+        <a class="button" href="#/customers/${id}/edit">${t("edit")}</a>
+      </div>
+    </section>
+    <section><h2>${t("contacts")}</h2>
+      <ul class="list">${contacts.map((c) => html`<li class="row"><span class="grow"><strong>${c.data.name}</strong>
+        <small>${c.data.role || ""}</small></span>
+        ${c.data.phone ? html`<a class="button small" href="tel:${c.data.phone}" aria-label="${t("call")} ${c.data.name}">📞</a>` : ""}
+        ${c.data.email ? html`<a class="button small" href="mailto:${c.data.email}" aria-label="${t("mail")} ${c.data.name}">✉</a>` : ""}</li>`)}</ul>
+      <details><summary>${t("add_contact")}</summary>
+        <form class="form" id="contact-form">
+          <label>${t("name")}<input name="name" required maxlength="200"></label>
+          <label>${t("role")}<input name="role" maxlength="100"></label>
+          <label>${t("phone")}<input name="phone" type="tel"></label>
+          <label>${t("email")}<input name="email" type="email"></label>
+          <button class="primary" type="submit">${t("save")}</button>
+        </form></details>
+    </section>
+    <section><h2>${t("open_tasks")}</h2>
+      <ul class="list">${tasks.map((x) => taskRow(x, { showCustomer: false }))}</ul>
+      <details><summary>${t("add_task")}</summary>
+        <form class="form" id="task-form">
+          <label>${t("title")}<input name="title" required maxlength="200"></label>
+          <label>${t("due_on")}<input name="due_on" type="date" value="${addDays(localDay(), 7)}"></label>
+          <button class="primary" type="submit">${t("save")}</button>
+        </form></details>
+    </section>
+    <section><h2>${t("timeline")}</h2>
+      <ul class="list timeline" data-testid="timeline">${timeline.map((item) => (item.a ? activityItem(item.a) : deliveryItem(item.x)))}</ul>
+    </section>`;
+  if (opts.refresh) {
+    // Keep an open add-form (and what is typed in it) as it is: redraw only the read-only parts.
+    if (root.querySelector("details[open]")) return { title: d.name };
+  }
+  root.innerHTML = body;
+  bindTaskToggles(root);
+  root.querySelector("#contact-form").addEventListener("submit", (e) => addChild(e, "contact", id));
+  root.querySelector("#task-form").addEventListener("submit", (e) => addChild(e, "task", id));
+  return { title: d.name };
+}
+
+function activityItem(a) {
+  const d = a.data;
+  return html`<li class="row" data-testid="timeline-activity"><span class="grow">
+    <strong>${t(`type_${d.type}`)} · ${d.title || ""}</strong>
+    <small>${fmtDateTime(d.starts_at)} · ${t(`status_${d.status}`)}${a.pending ? ` · ${t("pending")}` : ""}</small>
+    ${d.notes ? html`<span class="notes">${d.notes}</span>` : ""}
+    ${d.next_step ? html`<small>${t("next_step")}: ${d.next_step}</small>` : ""}</span>
+    ${d.status === "planned" ? html`<a class="button small" href="#/activities/${a.id}/close">${t("close_visit")}</a>` : ""}</li>`;
+}
+
+function deliveryItem(x) {
+  const d = x.data;
+  return html`<li class="row"><span class="grow"><strong>${t("delivery")} ${d.order_no || ""}</strong>
+    <small>${t(`delivery_${d.status}`)} · ${fmtDate(d.delivered_on || d.ordered_on)}${d.total != null ? ` · ${d.total} €` : ""}</small></span></li>`;
+}
+
+async function addChild(event, entity, customerId) {
+  event.preventDefault();
+  const fields = formData(event.target);
+  if (!fields.name && !fields.title) {
+    toast(t("required_missing"));
+    return;
+  }
+  if (entity === "task") Object.assign(fields, { customer_id: customerId, kind: "other", status: "open", assignee_id: app.user.id });
+  else fields.customer_id = customerId;
+  await app.put(entity, crypto.randomUUID(), stripNulls(fields));
+  event.target.closest("details").open = false;
+  event.target.reset();
+  app.emit("data"); // the refresh skipped while the form was open
+  toast(t("saved"));
+}
+
+export function stripNulls(fields) {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null));
+}

@@ -1,0 +1,63 @@
+// Create or edit a customer. An edit sends only the fields that changed, so it never
+// overwrites a colleague's change to another field (SPEC §5 rule 3).
+import { app } from "../core.js";
+import { t } from "../i18n.js";
+import { validBusinessId } from "../domain.js";
+import { formData, html, options, toast } from "./dom.js";
+
+const TEXT = [["name", "text", 200], ["business_id", "text", 9], ["phone", "tel", 50], ["email", "email", 254],
+  ["website", "url", 300], ["street", "text", 200], ["postal_code", "text", 10], ["city", "text", 100],
+  ["preferred_contact", "text", 200]];
+const CHOICES = {
+  kind: ["customer", "prospect", "reseller", "chain", "outlet"],
+  segment: ["", "A", "B", "C", "D"],
+  stage: ["lead", "new", "active", "occasional", "passive", "former"],
+};
+const FLAGS = ["do_not_contact", "marketing_ban", "archived"];
+
+export function render({ id }, root) {
+  const existing = id ? app.get("customer", id) : null;
+  const d = existing?.data || { kind: "customer", stage: "new", country: "FI" };
+  root.innerHTML = html`
+    <form class="form card" id="customer-form" novalidate>
+      ${TEXT.map(([name, type, max]) => html`<label>${t(name)}${name === "name" ? " *" : ""}
+        <input name="${name}" type="${type}" maxlength="${max}" value="${d[name] ?? ""}"
+          ${name === "business_id" ? html`placeholder="1234567-8"` : ""}>
+        <span class="error" data-error="${name}"></span></label>`)}
+      ${Object.entries(CHOICES).map(([name, values]) => html`<label>${t(name)}
+        <select name="${name}">${options(values, d[name] ?? "", (v) => (v ? t(`${name}_${v}`) : "–"))}</select></label>`)}
+      <label>${t("notes")}<textarea name="notes" rows="4">${d.notes ?? ""}</textarea></label>
+      ${FLAGS.map((name) => html`<label class="check-label"><input type="checkbox" name="${name}" ${d[name] ? "checked" : ""}> ${t(name)}</label>`)}
+      <div class="actions"><button class="primary" type="submit">${t("save")}</button>
+        <a class="button" href="${id ? `#/customers/${id}` : "#/customers"}">${t("cancel")}</a></div>
+    </form>`;
+  root.querySelector("form").addEventListener("submit", (event) => save(event, existing));
+  return { title: existing ? d.name : t("new_customer") };
+}
+
+async function save(event, existing) {
+  event.preventDefault();
+  const form = event.target;
+  const fields = formData(form);
+  if (fields.segment === "") fields.segment = null;
+  const errors = {};
+  if (!fields.name) errors.name = t("required");
+  if (fields.business_id && !validBusinessId(fields.business_id)) errors.business_id = t("invalid_business_id");
+  for (const el of form.querySelectorAll("[data-error]")) el.textContent = errors[el.dataset.error] || "";
+  if (Object.keys(errors).length) {
+    form.querySelector(`[name=${Object.keys(errors)[0]}]`).focus();
+    return;
+  }
+  const id = existing?.id || crypto.randomUUID();
+  let changes = fields;
+  if (existing) {
+    changes = Object.fromEntries(Object.entries(fields).filter(([k, v]) => (existing.data[k] ?? null) !== v
+      && !(existing.data[k] == null && v === false)));
+  } else {
+    changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== false));
+    changes.owner_id = app.user.id;
+  }
+  if (Object.keys(changes).length) await app.put("customer", id, changes);
+  toast(t("saved"));
+  location.hash = `#/customers/${id}`;
+}

@@ -1,0 +1,42 @@
+// Customers: search as you type over name, city and contact names; filter by segment and light.
+// The search box is drawn once; only the result list is redrawn, so typing is never interrupted.
+import { app } from "../core.js";
+import { t } from "../i18n.js";
+import { searchCustomers } from "../domain.js";
+import { html, options } from "./dom.js";
+import { customerRow } from "./parts.js";
+
+export const tab = "customers";
+export const live = true;
+const filters = { query: "", segment: "", lightFilter: "" }; // kept while the app runs
+
+export function render(_params, root, opts = {}) {
+  if (!opts.refresh) {
+    root.innerHTML = html`
+      <div class="searchbar">
+        <input type="search" id="q" placeholder="${t("search_customers")}" aria-label="${t("search_customers")}"
+          value="${filters.query}" autocomplete="off" data-testid="customer-search">
+        <select id="segment" aria-label="${t("segment")}">
+          ${options(["", "A", "B", "C", "D"], filters.segment, (v) => (v ? `${t("segment")} ${v}` : t("all_segments")))}
+        </select>
+        <select id="light" aria-label="${t("light")}">
+          ${options(["", "red", "yellow", "green"], filters.lightFilter, (v) => (v ? t(`light_${v}`) : t("all_lights")))}
+        </select>
+      </div>
+      <p class="muted" id="count" data-testid="result-count"></p>
+      <ul class="list" id="results" data-testid="customer-results"></ul>
+      <a class="fab" href="#/customers/new" aria-label="${t("new_customer")}">+</a>`;
+    root.querySelector("#q").addEventListener("input", (e) => { filters.query = e.target.value; draw(root); });
+    root.querySelector("#segment").addEventListener("change", (e) => { filters.segment = e.target.value; draw(root); });
+    root.querySelector("#light").addEventListener("change", (e) => { filters.lightFilter = e.target.value; draw(root); });
+  }
+  draw(root);
+  return { title: t("tab_customers") };
+}
+
+function draw(root) {
+  const { items, total } = searchCustomers(app.customerIndex(), { ...filters, intervals: app.intervals, now: Date.now() });
+  root.querySelector("#results").innerHTML = html`${items.map((entry) => customerRow(entry))}`;
+  root.querySelector("#count").textContent = total > items.length
+    ? t("showing_n_of_m", { n: items.length, m: total }) : t("n_customers", { n: total });
+}

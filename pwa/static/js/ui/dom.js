@@ -1,0 +1,96 @@
+// Tiny rendering helpers: views build HTML strings, so every value passes through esc().
+import { lang, t } from "../i18n.js";
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+export function esc(value) {
+  return value == null ? "" : String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+/** Safe HTML: the result of html`` or raw(); interpolating it again does not escape it twice. */
+class Safe {
+  constructor(text) {
+    this.__html = text;
+  }
+
+  toString() {
+    return this.__html;
+  }
+}
+
+export function html(strings, ...values) {
+  return new Safe(strings.reduce((out, s, i) => out + s + (i < values.length ? flatten(values[i]) : ""), ""));
+}
+
+/** Mark a string as already-safe HTML for html``; everything else is escaped. */
+export function raw(text) {
+  return new Safe(String(text));
+}
+
+function flatten(value) {
+  if (Array.isArray(value)) return value.map(flatten).join("");
+  if (value instanceof Safe) return value.__html;
+  if (value === false || value === true) return "";
+  return esc(value);
+}
+
+function locale() {
+  return lang() === "fi" ? "fi-FI" : "en-GB";
+}
+
+export function fmtDate(value) {
+  if (!value) return "";
+  const d = typeof value === "string" && value.length === 10 ? new Date(value + "T12:00:00") : new Date(value);
+  return d.toLocaleDateString(locale(), { weekday: "short", day: "numeric", month: "numeric" });
+}
+
+export function fmtTime(value) {
+  return value ? new Date(value).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" }) : "";
+}
+
+export function fmtDateTime(value) {
+  return value ? `${fmtDate(value)} ${fmtTime(value)}` : "";
+}
+
+export function fmtAgo(ms) {
+  if (!ms) return t("never");
+  const minutes = Math.round((Date.now() - ms) / 60000);
+  if (minutes < 1) return t("just_now");
+  if (minutes < 60) return t("minutes_ago", { n: minutes });
+  return fmtDateTime(new Date(ms).toISOString());
+}
+
+/** Local calendar day of a Date as YYYY-MM-DD. */
+export function localDay(date = new Date()) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+export function addDays(day, n) {
+  const d = new Date(day + "T12:00:00");
+  d.setDate(d.getDate() + n);
+  return localDay(d);
+}
+
+export function toast(message) {
+  const el = document.getElementById("toast");
+  el.textContent = message;
+  el.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { el.hidden = true; }, 2500);
+}
+
+/** Read a form into a plain object: empty strings become null, checkboxes booleans. */
+export function formData(form) {
+  const out = {};
+  for (const el of form.elements) {
+    if (!el.name || el.disabled) continue;
+    if (el.type === "checkbox") out[el.name] = el.checked;
+    else out[el.name] = el.value.trim() === "" ? null : el.value.trim();
+  }
+  return out;
+}
+
+export function options(values, selected, label = (v) => v) {
+  return values.map((v) => html`<option value="${v ?? ""}" ${v === selected ? raw("selected") : ""}>${label(v)}</option>`);
+}

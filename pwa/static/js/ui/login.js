@@ -1,0 +1,74 @@
+// Log in with e-mail and password; the token is kept in IndexedDB so the phone works offline.
+import { app } from "../core.js";
+import { t } from "../i18n.js";
+import { formData, html } from "./dom.js";
+
+export function render(_params, root) {
+  const again = app.user ? html`<p class="note">${t("login_again_note")}</p>` : "";
+  root.innerHTML = html`
+    <form class="card form" id="login-form" novalidate>
+      <h2>${t("login_title")}</h2>${again}
+      <label>${t("email")}<input name="email" type="email" autocomplete="username" required
+        value="${app.user?.email || ""}"></label>
+      <label>${t("password")}<input name="password" type="password" autocomplete="current-password" required></label>
+      <p class="error" id="login-error" role="alert"></p>
+      <button class="primary" type="submit">${t("login")}</button>
+    </form>`;
+  root.querySelector("form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit(event.target);
+  });
+  return { title: t("app_name") };
+}
+
+async function submit(form) {
+  const error = form.querySelector("#login-error");
+  const { email, password } = formData(form);
+  if (!email || !password) {
+    error.textContent = t("login_missing");
+    return;
+  }
+  let response;
+  try {
+    response = await fetch("/api/auth/token", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email, password, device_name: navigator.userAgent.slice(0, 100) }),
+    });
+  } catch {
+    error.textContent = t("login_offline");
+    return;
+  }
+  const body = await response.json().catch(() => ({}));
+  if (response.status !== 201) {
+    error.textContent = response.status === 429 ? t("login_throttled") : (body.error?.message || t("login_failed"));
+    return;
+  }
+  const previous = app.user;
+  if (previous && previous.id !== body.user.id && app.pendingCount()) {
+    // Someone else's unsynced edits must not be pushed under this login.
+    error.textContent = t("login_other_user_pending");
+    return;
+  }
+  if (previous && previous.id !== body.user.id) await app.logout();
+  await app.setSession(body.token, body.user);
+  await refreshProfile(body.token);
+  location.hash = "#/today";
+  app.startSync();
+}
+
+/** Fetch /api/me (calendar link) and the service levels; keep them for offline use. */
+export async function refreshProfile(token) {
+  const headers = { Authorization: `Bearer ${token}` };
+  try {
+    const me = await fetch("/api/me", { headers });
+    if (me.ok) await app.setSession(token, await me.json());
+    const levels = await fetch("/api/service-levels", { headers });
+    if (levels.ok) {
+      const body = await levels.json();
+      app.intervals = Object.fromEntries(body.items.map((l) => [l.segment, l.visit_interval_days]));
+      await app.store.setMeta("service_levels", app.intervals);
+    }
+  } catch {
+    /* offline: the saved copies stay in use */
+  }
+}

@@ -1,0 +1,76 @@
+// Settings: sync state and Sync now, the calendar subscription link, notifications, language,
+// and logout (which warns first when unsynced changes would be lost).
+import { app } from "../core.js";
+import { lang, loadLanguage, t } from "../i18n.js";
+import { fmtAgo, html, toast } from "./dom.js";
+import { refreshProfile } from "./login.js";
+import { notificationsEnabled, setNotifications } from "../notify.js";
+
+export const tab = "settings";
+export const live = true;
+
+export function render(_params, root, opts = {}) {
+  const state = app.syncState();
+  const user = app.user;
+  const https = user.calendar_url || "";
+  const webcal = https.replace(/^https?:\/\//, "webcal://");
+  root.innerHTML = html`
+    <section class="card" data-testid="sync-state">
+      <h2>${t("sync")}</h2>
+      <p>${t("sync_status")}: <b data-testid="sync-status">${t(`status_sync_${state.status}`)}</b></p>
+      <p>${t("last_sync")}: ${fmtAgo(state.lastSync)}</p>
+      <p>${t("pending_changes")}: <b data-testid="pending-count">${app.pendingCount()}</b></p>
+      ${state.lastError ? html`<p class="error">${state.lastError}</p>` : ""}
+      <button class="primary" type="button" id="sync-now" data-testid="sync-now">${t("sync_now")}</button>
+    </section>
+    <section class="card">
+      <h2>${t("calendar")}</h2>
+      ${https ? html`
+        <p><a class="button primary" href="${webcal}" data-testid="webcal-link">${t("subscribe_calendar")}</a></p>
+        <label>${t("calendar_link_copy")}<input readonly value="${https}" data-testid="calendar-https" id="cal-url"></label>
+        <button type="button" id="copy-cal">${t("copy")}</button>
+        <details><summary>${t("calendar_howto")}</summary>
+          <p>${t("howto_outlook")}</p><p>${t("howto_google")}</p><p>${t("howto_phone")}</p></details>`
+      : html`<p class="muted">${t("calendar_offline")}</p>`}
+    </section>
+    <section class="card">
+      <h2>${t("notifications")}</h2>
+      <label class="check-label"><input type="checkbox" id="notify" ${notificationsEnabled() ? "checked" : ""}> ${t("notifications_on")}</label>
+      <p class="muted" id="notify-msg"></p>
+    </section>
+    <section class="card">
+      <h2>${t("language")}</h2>
+      <select id="lang"><option value="fi" ${lang() === "fi" ? "selected" : ""}>Suomi</option>
+        <option value="en" ${lang() === "en" ? "selected" : ""}>English</option></select>
+    </section>
+    <section class="card">
+      <p>${user.name} · ${user.email}</p>
+      <button type="button" id="logout" data-testid="logout">${t("logout")}</button>
+    </section>`;
+  root.querySelector("#sync-now").addEventListener("click", () => app.startSync());
+  root.querySelector("#copy-cal")?.addEventListener("click", () => {
+    navigator.clipboard?.writeText(https).then(() => toast(t("copied")), () => root.querySelector("#cal-url").select());
+  });
+  root.querySelector("#notify").addEventListener("change", async (e) => {
+    const message = await setNotifications(e.target.checked);
+    root.querySelector("#notify-msg").textContent = message;
+  });
+  root.querySelector("#lang").addEventListener("change", async (e) => {
+    await app.store.setMeta("lang", e.target.value);
+    await loadLanguage(e.target.value);
+    app.emit("data");
+    render(_params, root, { refresh: true });
+  });
+  root.querySelector("#logout").addEventListener("click", logout);
+  if (!opts.refresh && navigator.onLine) {
+    app.store.getMeta("token").then((token) => token && refreshProfile(token)).then(() => app.emit("data"));
+  }
+  return { title: t("tab_settings") };
+}
+
+async function logout() {
+  const pending = app.pendingCount() + app.rejected.length;
+  if (pending && !confirm(t("logout_warning", { n: pending }))) return;
+  await app.logout();
+  location.hash = "#/login";
+}

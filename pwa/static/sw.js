@@ -1,0 +1,135 @@
+// Kenttä service worker: the app shell from a versioned cache (the server fills in the version and
+// the file list from the files on disk), old caches dropped on activate, API calls never cached.
+// It also shows reminders (Web Push) and carries their "Done" / "Tomorrow" actions through the
+// outbox, so they work with no signal, and runs Background Sync.
+import { openStore } from "/static/js/db.js";
+import { Outbox } from "/static/js/outbox.js";
+import { Sync } from "/static/js/sync.js";
+
+const VERSION = "__VERSION__";
+const PRECACHE = ["__PRECACHE__"];
+const CACHE = `kentta-shell-${VERSION}`;
+const TEXTS = {
+  fi: { done: "Tehty", tomorrow: "Huomenna", title: "Muistutus" },
+  en: { done: "Done", tomorrow: "Tomorrow", title: "Reminder" },
+};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const key of await caches.keys()) {
+      if (key.startsWith("kentta-shell-") && key !== CACHE) await caches.delete(key);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/calendar/") || url.pathname.startsWith("/office")) return;
+  if (event.request.mode === "navigate") {
+    // Every screen is a hash route of "/": serve the cached shell, so a cold start needs no network.
+    event.respondWith(caches.match("/", { cacheName: CACHE }).then((hit) => hit || fetch(event.request)));
+    return;
+  }
+  event.respondWith(caches.match(event.request, { cacheName: CACHE, ignoreSearch: true })
+    .then((hit) => hit || fetch(event.request)));
+});
+
+// ---- sync in the background ------------------------------------------------------------------
+async function syncFromWorker() {
+  const store = await openStore();
+  const token = await store.getMeta("token");
+  const clientId = await store.getMeta("client_id");
+  if (!token || !clientId) return;
+  const sync = new Sync({ store, outbox: new Outbox(store), fetch: (...a) => fetch(...a), clientId,
+    setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id) });
+  await sync.syncNow();
+  sync.stop?.();
+  await tellClients({ type: "outbox" });
+}
+
+async function tellClients(message) {
+  for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage(message);
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "kentta-sync") return;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window" });
+    // An open app syncs itself (one sync at a time); the worker only syncs for a closed app.
+    if (windows.length) await tellClients({ type: "sync" });
+    else await syncFromWorker();
+  })());
+});
+
+// ---- reminders -------------------------------------------------------------------------------
+self.addEventListener("push", (event) => {
+  let payload = {};
+  try {
+    payload = event.data ? event.data.json() : {};
+  } catch {
+    payload = { body: event.data?.text() };
+  }
+  event.waitUntil((async () => {
+    const store = await openStore();
+    const lang = payload.lang || (await store.getMeta("lang")) || (self.navigator.language?.startsWith("fi") ? "fi" : "en");
+    const texts = TEXTS[lang] || TEXTS.fi;
+    const actions = payload.task_id ? [{ action: "done", title: texts.done }, { action: "tomorrow", title: texts.tomorrow }] : [];
+    await self.registration.showNotification(payload.title || texts.title, {
+      body: payload.body || "", tag: payload.task_id || payload.tag || "kentta", icon: "/static/icons/icon-192.png",
+      data: { url: payload.url || "/#/today", task_id: payload.task_id || null }, actions,
+    });
+  })());
+});
+
+self.addEventListener("notificationclick", (event) => {
+  const { url, task_id: taskId } = event.notification.data || {};
+  event.notification.close();
+  event.waitUntil((async () => {
+    if (taskId && (event.action === "done" || event.action === "tomorrow")) {
+      await taskAction(taskId, event.action);
+      return;
+    }
+    const target = new URL(url || "/#/today", self.location.origin).href;
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    for (const client of windows) {
+      if ("focus" in client) {
+        await client.navigate(target).catch(() => client.postMessage({ type: "navigate", url: target }));
+        return client.focus();
+      }
+    }
+    return self.clients.openWindow(target);
+  })());
+});
+
+/** "Done" closes the task, "Tomorrow" moves it a day: queued in the outbox, synced when possible. */
+async function taskAction(taskId, action) {
+  const store = await openStore();
+  const task = await store.get("task", taskId);
+  const outbox = new Outbox(store);
+  const base = task?.version || 0;
+  if (action === "done") {
+    await outbox.put("task", taskId, { status: "done" }, base);
+  } else {
+    // Same time tomorrow, and due tomorrow (the device's own calendar day).
+    const remind = new Date(Date.now() + 86400000);
+    const pad = (n) => String(n).padStart(2, "0");
+    const fields = {
+      due_on: `${remind.getFullYear()}-${pad(remind.getMonth() + 1)}-${pad(remind.getDate())}`,
+      remind_at: remind.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    };
+    await outbox.put("task", taskId, fields, base);
+  }
+  await tellClients({ type: "outbox" });
+  try {
+    await self.registration.sync?.register("kentta-sync");
+  } catch {
+    /* no Background Sync: the app pushes the outbox when it next runs */
+  }
+  if (!self.registration.sync) await syncFromWorker().catch(() => {});
+}
