@@ -1,6 +1,7 @@
 """What a feed says: activity and task records (plain dicts) become events, and the window they
 fall in. Pure: no Flask, no database; feed.py supplies the records and the settings.
 """
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -71,9 +72,20 @@ def address(rec: dict) -> str | None:
     return ", ".join(parts) or None
 
 
+def one_line(value: str | None) -> str:
+    """Control characters and runs of white space become single spaces: a SUMMARY is one line."""
+    return " ".join("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value or "").split())
+
+
+def block(value: str | None) -> str:
+    """Multi-line text with unified newlines, without the control characters iCalendar forbids."""
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in value if ch in "\t\n" or unicodedata.category(ch) != "Cc").strip()
+
+
 def summary(kind_label: str, rec: dict, team: bool) -> str:
     """Type, customer and title; the customer only once when the title already names it."""
-    title, customer = (rec.get("title") or "").strip(), (rec.get("customer_name") or "").strip()
+    title, customer = one_line(rec.get("title")), one_line(rec.get("customer_name"))
     if customer and customer.casefold() not in title.casefold():
         title = f"{customer} – {title}" if title else customer
     text = f"{kind_label}: {title}"
@@ -94,8 +106,8 @@ def description(rec: dict, lab: dict, s: FeedSettings, place: str | None) -> str
     if place:
         lines.append(f"{lab['place']}: {place}")
     for key in ("notes", "outcome", "next_step"):
-        if rec.get(key) and rec[key].strip():
-            lines.append(f"{lab[key]}: {rec[key].strip()}")
+        if block(rec.get(key)):
+            lines.append(f"{lab[key]}: {block(rec[key])}")
     lines += ["", f"{lab['card']}: {card(s, rec)}"]
     return "\n".join(lines)
 
