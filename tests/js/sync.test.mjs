@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 
 import { Outbox } from "../../pwa/static/js/outbox.js";
 import { createMemoryStore } from "../../pwa/static/js/memory-store.js";
-import { Sync, autoSync, backoffDelay, requestBackgroundSync } from "../../pwa/static/js/sync.js";
+import { Sync, backoffDelay } from "../../pwa/static/js/sync.js";
 
 const response = (status, body, headers = {}) => ({
   status, ok: status >= 200 && status < 300,
@@ -292,30 +292,4 @@ test("start() syncs now and then periodically after each success; stop() ends it
   p.server.next.push("network");
   await p.sync.syncNow();
   assert.equal(p.timers.timers.size, 0, "a stopped sync does not retry by itself");
-});
-
-test("autoSync syncs on online and on becoming visible, and removes its listeners", async () => {
-  const calls = [];
-  const target = () => {
-    const listeners = new Map();
-    return { listeners, addEventListener: (t, fn) => listeners.set(t, fn), removeEventListener: (t) => listeners.delete(t) };
-  };
-  const doc = { ...target(), visibilityState: "hidden" };
-  const win = { ...target(), document: doc };
-  const off = autoSync({ syncNow: () => calls.push("sync") }, win);
-  win.listeners.get("online")();
-  doc.listeners.get("visibilitychange")();
-  doc.visibilityState = "visible";
-  doc.listeners.get("visibilitychange")();
-  assert.deepEqual(calls, ["sync", "sync"]);
-  off();
-  assert.equal(win.listeners.size + doc.listeners.size, 0);
-});
-
-test("requestBackgroundSync registers the tag where the browser has Background Sync", async () => {
-  const tags = [];
-  assert.equal(await requestBackgroundSync({ sync: { register: async (t) => tags.push(t) } }), true);
-  assert.deepEqual(tags, ["kentta-sync"]);
-  assert.equal(await requestBackgroundSync({}), false);
-  assert.equal(await requestBackgroundSync({ sync: { register: async () => { throw new Error("denied"); } } }), false);
 });
