@@ -3,6 +3,7 @@ import click
 from flask import current_app
 from flask_migrate import upgrade
 
+from .cli_reminders import register as register_reminders
 from .extensions import db
 from .models import DEFAULT_FOLLOWUP_DELAY_DAYS, DEFAULT_SERVICE_LEVELS, ROLES, ServiceLevel, User
 from .sync.versions import ensure_counter
@@ -28,6 +29,7 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
 
 
 def register(app) -> None:
+    register_reminders(app)  # vapid-keys, send-reminders, reminders-status
     @app.cli.command("init-db")
     @click.option("--demo/--no-demo", default=False,
                   help="On a database with no users yet, also load the demo data.")

@@ -3,6 +3,7 @@ from . import errors
 from .auth import bp as auth_bp
 from .me import bp as me_bp
 from .openapi import bp as openapi_bp
+from .push import bp as push_bp
 from .resources import make_blueprint
 from .settings import bp as settings_bp
 
@@ -12,7 +13,7 @@ def register(app) -> None:
     from ..extensions import csrf
 
     errors.register(app)
-    blueprints = [auth_bp, me_bp, openapi_bp, settings_bp]
+    blueprints = [auth_bp, me_bp, openapi_bp, settings_bp, push_bp]
     blueprints += [make_blueprint(name) for name in ("customer", "contact", "activity", "task", "delivery", "conflict")]
     for bp in blueprints:
         csrf.exempt(bp)

@@ -1,0 +1,105 @@
+"""Reminder commands: vapid-keys, send-reminders (once or --loop) and reminders-status."""
+import json
+import signal
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from .extensions import db
+
+
+def register(app) -> None:
+    @app.cli.command("vapid-keys")
+    @click.option("--force", is_flag=True, help="Replace existing keys (every browser must subscribe again).")
+    @click.option("--if-missing", is_flag=True, help="Do nothing, successfully, when keys already exist.")
+    def vapid_keys_command(force, if_missing):
+        """Create the VAPID key pair for Web Push in the instance folder (mode 0600)."""
+        from .reminders.vapid import VapidError, generate_file, load_keys
+
+        config = current_app.config
+        if config.get("VAPID_PRIVATE_KEY"):
+            try:
+                keys = load_keys(config)
+            except VapidError as err:
+                raise click.ClickException(str(err))
+            click.echo(f"VAPID keys come from the environment; nothing written. Public key: {keys.public_key}")
+            return
+        if not config.get("VAPID_FILE"):
+            raise click.ClickException("Set VAPID_FILE (or VAPID_PRIVATE_KEY) first.")
+        path = Path(config["VAPID_FILE"])
+        try:
+            public = generate_file(path, force=force)
+        except FileExistsError:
+            if if_missing:
+                click.echo(f"VAPID keys already exist in {path}; kept.")
+                return
+            raise click.ClickException(f"VAPID keys already exist in {path}. Replacing them makes every browser "
+                                       "subscribe again; use --force if that is what you want.")
+        click.echo(f"Wrote new VAPID keys to {path} (readable by this user only). Public key: {public}")
+
+    @app.cli.command("send-reminders")
+    @click.option("--loop", is_flag=True, help="Keep running, one pass every --interval seconds, until stopped.")
+    @click.option("--interval", type=click.IntRange(min=1), default=60, show_default=True)
+    @click.option("--batch", type=click.IntRange(min=1, max=1000), default=20, show_default=True,
+                  help="Reminders claimed at a time.")
+    @click.option("--max-age-hours", type=click.IntRange(min=1), default=7 * 24, show_default=True,
+                  help="Reminders older than this are not sent any more.")
+    @click.option("--now", "now_text", hidden=True, help="Pretend it is this instant (ISO 8601 with zone); tests.")
+    def send_reminders_command(loop, interval, batch, max_age_hours, now_text):
+        """Send every due reminder once by Web Push (task reminders and the Monday nudge)."""
+        from .reminders.run import send_reminders
+        from .reminders.vapid import VapidError
+
+        now = _parse_now(now_text)
+        stop = threading.Event()
+        if loop:
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            while True:
+                started = datetime.now(timezone.utc)
+                try:
+                    counts = send_reminders(now=now, batch=batch, max_age=timedelta(hours=max_age_hours))
+                    click.echo(f"{started:%Y-%m-%d %H:%M:%S}Z " + _summary(counts))
+                except VapidError as err:
+                    raise click.ClickException(str(err))
+                except Exception as err:  # noqa: BLE001  a database hiccup must not end the loop
+                    if not loop:
+                        raise
+                    db.session.rollback()
+                    click.echo(f"{started:%Y-%m-%d %H:%M:%S}Z run failed: {err}; trying again in {interval} s",
+                               err=True)
+                finally:
+                    db.session.remove()
+                if not loop or stop.wait(interval):
+                    break
+        except KeyboardInterrupt:
+            pass
+        if loop:
+            click.echo("send-reminders stopped.")
+
+    @app.cli.command("reminders-status")
+    @click.option("--days", type=click.IntRange(min=1), default=7, show_default=True)
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+    def reminders_status_command(days, as_json):
+        """Show what reminders were sent, what failed, and who has push subscriptions."""
+        from .reminders.status import format_status, reminders_status
+
+        data = reminders_status(db.session, since=timedelta(days=days))
+        click.echo(json.dumps(data, indent=1) if as_json else format_status(data))
+
+
+def _parse_now(text):
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise click.BadParameter("give a time zone, e.g. 2026-11-30T07:30:00+02:00", param_hint="--now")
+    return moment
+
+
+def _summary(counts: dict) -> str:
+    names = ("queued", "sent", "retry", "failed", "gone", "skipped")
+    return "reminders: " + ", ".join(f"{name} {counts.get(name, 0)}" for name in names)

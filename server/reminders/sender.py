@@ -1,0 +1,125 @@
+"""Send queued reminders: claim a batch, push each one, record what the push service said.
+
+Claiming is one UPDATE ... WHERE status is claimable, with a fresh claim token (on PostgreSQL its
+row picks use FOR UPDATE SKIP LOCKED, so parallel runs take different rows instead of queueing);
+the claim commits before any request goes out, so two runs never hold one row. A row becomes
+"sent" only after a 2xx from the push service. A run that dies mid-send leaves rows "sending";
+after CLAIM_TIMEOUT they are claimable again (at-least-once for that crash; the per-task Topic
+lets the push service replace an undelivered duplicate).
+"""
+import secrets
+import time as clock
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+import requests
+from pywebpush import WebPusher, WebPushException
+from sqlalchemy import and_, or_, select, update
+
+from ..models import PushSubscription, ReminderSend, Task
+from .messages import encode
+from .vapid import VapidKeys, auth_headers
+
+ACCEPTED = {200, 201, 202}
+GONE = {404, 410}
+MAX_ATTEMPTS = 8
+CLAIM_TIMEOUT = timedelta(minutes=10)
+HTTP_TIMEOUT = 10  # seconds per request; a batch of 20 stays far inside CLAIM_TIMEOUT
+
+
+class NoRedirects(requests.Session):
+    """A push service's redirect is a failure, never a request to wherever it points."""
+
+    def request(self, *args, **kwargs):
+        kwargs["allow_redirects"] = False
+        return super().request(*args, **kwargs)
+
+
+def backoff(attempts: int, retry_after: int | None = None) -> timedelta:
+    """Wait before the next try: 1, 2, 4 ... minutes (at most 6 h), or longer if Retry-After asks."""
+    wait = min(60 * 2 ** max(attempts - 1, 0), 6 * 3600)
+    if retry_after:
+        wait = max(wait, min(retry_after, 24 * 3600))
+    return timedelta(seconds=wait)
+
+
+def retry_after_seconds(value, now: datetime) -> int | None:
+    """Retry-After as seconds (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return int(value.strip())
+    try:
+        return max(0, int((parsedate_to_datetime(value) - now).total_seconds()))
+    except (TypeError, ValueError):
+        return None
+
+
+def outcome(code: int | None, attempts: int, retry_after: int | None) -> tuple[str, timedelta | None]:
+    """(new status, wait before retry) for a push service's answer; code None = no answer."""
+    if code in ACCEPTED:
+        return "sent", None
+    if code in GONE:
+        return "gone", None
+    if code is None or code == 429 or code >= 500:
+        return ("failed", None) if attempts >= MAX_ATTEMPTS else ("pending", backoff(attempts, retry_after))
+    return "failed", None  # 400, 401, 403, 413 ...: sending the same again cannot succeed
+
+
+def claim(session, now: datetime, limit: int, claim_timeout: timedelta = CLAIM_TIMEOUT) -> str:
+    """Claim up to `limit` due rows for this run and commit; return the claim token."""
+    token = secrets.token_hex(16)
+    naive = now.astimezone(timezone.utc).replace(tzinfo=None)
+    claimable = or_(and_(ReminderSend.status == "pending", ReminderSend.next_attempt_at <= naive),
+                    and_(ReminderSend.status == "sending", ReminderSend.claimed_at < naive - claim_timeout))
+    pick = select(ReminderSend.id).where(claimable).order_by(ReminderSend.next_attempt_at, ReminderSend.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    # The claim condition is repeated outside the sub-select: a row another run claimed between
+    # our pick and our update is re-checked against it and left alone.
+    session.execute(update(ReminderSend).where(ReminderSend.id.in_(pick.scalar_subquery()), claimable)
+                    .values(status="sending", claim_token=token, claimed_at=naive, attempts=ReminderSend.attempts + 1)
+                    .execution_options(synchronize_session=False))
+    session.commit()
+    return token
+
+
+def claimed(session, token: str) -> list:
+    """The rows this claim holds, as plain dicts joined with their subscription and task."""
+    rs, sub, task = ReminderSend, PushSubscription, Task
+    query = (select(rs.id, rs.key, rs.kind, rs.user_id, rs.attempts, rs.payload, rs.topic, rs.urgency, rs.ttl,
+                    rs.subscription_id, sub.user_id.label("sub_user_id"), sub.endpoint, sub.p256dh, sub.auth,
+                    task.deleted.label("task_deleted"), task.status.label("task_status"),
+                    task.assignee_id.label("task_assignee_id"), task.remind_at.label("task_remind_at"))
+             .outerjoin(sub, sub.id == rs.subscription_id).outerjoin(task, task.id == rs.task_id)
+             .where(rs.claim_token == token, rs.status == "sending").order_by(rs.id))
+    return [dict(row) for row in session.execute(query).mappings()]
+
+
+def still_wanted(row: dict) -> str | None:
+    """Why this claimed reminder should no longer go out, or None."""
+    if row["endpoint"] is None:
+        return "The subscription was removed."
+    if row["sub_user_id"] != row["user_id"]:
+        return "The subscription moved to another user."
+    if row["kind"] == "task":
+        if row["task_status"] != "open" or row["task_deleted"] or row["task_assignee_id"] != row["user_id"]:
+            return "The task was done, deleted or reassigned before the reminder went out."
+        if row["task_remind_at"] is None or f"{row['task_remind_at']:%Y%m%d%H%M}" not in row["key"]:
+            return "The reminder time was changed."
+    return None
+
+
+def push_one(http, keys: VapidKeys, row: dict, subject: str):
+    """POST one encrypted message; return (status code or None, Retry-After header, error text)."""
+    headers = {**auth_headers(keys, row["endpoint"], subject, int(clock.time())),
+               "Urgency": row["urgency"], "Topic": row["topic"]}
+    info = {"endpoint": row["endpoint"], "keys": {"p256dh": row["p256dh"], "auth": row["auth"]}}
+    try:
+        response = WebPusher(info, requests_session=http).send(
+            encode(row["payload"]), headers, ttl=row["ttl"], content_encoding="aes128gcm", timeout=HTTP_TIMEOUT)
+    except (requests.RequestException, WebPushException, ValueError) as err:
+        return None, None, f"{type(err).__name__}: {err}"[:500]
+    error = None if response.status_code in ACCEPTED else \
+        f"{response.status_code} {response.reason}: {response.text[:300]}"[:500]
+    return response.status_code, response.headers.get("Retry-After"), error
