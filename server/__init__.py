@@ -30,6 +30,7 @@ def create_app(config=None) -> Flask:
     from .sync.api import bp as sync_bp
     from .calendar.feed import bp as calendar_bp
     from .pwa import bp as pwa_bp
+    from . import office  # noqa: F401  (session user loader)
     from .cli import register as register_cli
 
     install_db_events(app)

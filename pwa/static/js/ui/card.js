@@ -27,8 +27,8 @@ export function render({ id }, root, opts = {}) {
       <h2>${entry ? lightDot(entry) : ""} ${d.name}</h2>
       <p class="muted">${[d.kind && t(`kind_${d.kind}`), d.segment && `${t("segment")} ${d.segment}`, d.stage && t(`stage_${d.stage}`)].filter(Boolean).join(" · ")}</p>
       ${address ? html`<p>${address}</p>` : ""}
-      ${d.phone ? html`<p><a href="tel:${d.phone}">📞 ${d.phone}</a></p>` : ""}
-      ${d.email ? html`<p><a href="mailto:${d.email}">✉ ${d.email}</a></p>` : ""}
+      ${d.phone ? html`<p><a href="tel:${d.phone}">${t("call")} ${d.phone}</a></p>` : ""}
+      ${d.email ? html`<p><a href="mailto:${d.email}">${t("mail")}: ${d.email}</a></p>` : ""}
       ${d.preferred_contact ? html`<p class="muted">${t("preferred_contact")}: ${d.preferred_contact}</p>` : ""}
       ${d.do_not_contact ? html`<p class="warn">${t("do_not_contact")}</p>` : ""}
       ${d.notes ? html`<p class="notes">${d.notes}</p>` : ""}
@@ -41,8 +41,8 @@ export function render({ id }, root, opts = {}) {
     <section><h2>${t("contacts")}</h2>
       <ul class="list">${contacts.map((c) => html`<li class="row"><span class="grow"><strong>${c.data.name}</strong>
         <small>${c.data.role || ""}</small></span>
-        ${c.data.phone ? html`<a class="button small" href="tel:${c.data.phone}" aria-label="${t("call")} ${c.data.name}">📞</a>` : ""}
-        ${c.data.email ? html`<a class="button small" href="mailto:${c.data.email}" aria-label="${t("mail")} ${c.data.name}">✉</a>` : ""}</li>`)}</ul>
+        ${c.data.phone ? html`<a class="button small" href="tel:${c.data.phone}" aria-label="${t("call")} ${c.data.name}">${t("call")}</a>` : ""}
+        ${c.data.email ? html`<a class="button small" href="mailto:${c.data.email}" aria-label="${t("mail")} ${c.data.name}">@</a>` : ""}</li>`)}</ul>
       <details><summary>${t("add_contact")}</summary>
         <form class="form" id="contact-form">
           <label>${t("name")}<input name="name" required maxlength="200"></label>

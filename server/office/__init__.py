@@ -1,0 +1,2 @@
+"""The back office: server-rendered pages for managers and customer service."""
+from . import session  # noqa: F401  (registers the Flask-Login user loader)

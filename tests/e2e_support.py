@@ -1,0 +1,134 @@
+"""Browser-test support: a real server in a thread on a real SQLite file, and Debian's Chromium.
+
+Imported by the tests/test_e2e_*.py modules. Chromium must be installed (CI installs the Debian
+package); a missing browser fails the run with the command to install it — it never skips.
+"""
+import os
+import threading
+import time
+import uuid
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from server import create_app
+from server.config import TestConfig
+from server.extensions import db
+from server.models import User
+
+CHROMIUM = os.environ.get("KENTTA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+PASSWORD = "demo1234"
+
+
+def chromium_launch_args() -> dict:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: install it with "
+                    "`apt-get update && apt-get install -y chromium` (or set KENTTA_CHROMIUM).")
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+class LiveServer:
+    def __init__(self, app, url):
+        self.app, self.url = app, url
+
+    def reset(self) -> dict:
+        """Empty the database and add the users the tests log in as."""
+        from conftest import clean_database
+
+        with self.app.app_context():
+            clean_database()
+            users = {}
+            for key, role in (("rep1", "rep"), ("rep2", "rep"), ("manager", "manager")):
+                user = User(email=f"{key}@example.com", name=key.title(), role=role)
+                user.set_password(PASSWORD)
+                db.session.add(user)
+                users[key] = user
+            db.session.commit()
+            return {key: user.id for key, user in users.items()}
+
+
+def start_live_server(db_path) -> tuple:
+    app = create_app(TestConfig(f"sqlite:///{db_path}"))
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return LiveServer(app, f"http://127.0.0.1:{server.server_port}"), server
+
+
+def login(page, live, who: str) -> None:
+    """Open the app online and log in; wait for the first sync to finish."""
+    page.goto(live.url + "/")
+    page.wait_for_selector("#login-form")
+    page.fill("input[name=email]", f"{who}@example.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("[data-testid=today-visits]")
+    wait_synced(page)
+    # The service worker must control the page before going offline, or a reload has no shell.
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+
+
+def wait_synced(page, timeout=15000) -> None:
+    page.wait_for_function(
+        "() => { const p = document.getElementById('sync-pill');"
+        " return p && p.dataset.status === 'idle' && p.dataset.pending === '0'; }", timeout=timeout)
+
+
+def api(live, method: str, path: str, who: str, json=None):
+    """Call the API as a user, the way an integration would."""
+    client = live.app.test_client()
+    token = client.post("/api/auth/token", json={"email": f"{who}@example.com", "password": PASSWORD}).json["token"]
+    return client.open(path, method=method, json=json, headers={"Authorization": f"Bearer {token}"})
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def eventually(check, timeout=10.0):
+    """Poll a server-side check until it holds (sync runs in the browser, on its own schedule)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return chromium_launch_args()
+
+
+@pytest.fixture(scope="session")
+def live_session(tmp_path_factory):
+    live, server = start_live_server(tmp_path_factory.mktemp("e2e") / "kentta-e2e.db")
+    yield live
+    server.shutdown()
+
+
+@pytest.fixture
+def live(live_session):
+    live_session.users = live_session.reset()
+    return live_session
+
+
+@pytest.fixture
+def phone(browser, live):
+    """phone() -> a new 360 px wide browser context (its own IndexedDB and service worker) and page."""
+    contexts = []
+
+    def make(locale="fi-FI"):
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale=locale)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return context, page
+    yield make
+    for context in contexts:
+        context.close()
