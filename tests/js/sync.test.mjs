@@ -293,3 +293,11 @@ test("start() syncs now and then periodically after each success; stop() ends it
   await p.sync.syncNow();
   assert.equal(p.timers.timers.size, 0, "a stopped sync does not retry by itself");
 });
+
+test("a failing store ends the run as an error state, never a rejected promise", async () => {
+  const p = await phone();
+  p.store.getMeta = async () => { throw new Error("QuotaExceededError"); };
+  const state = await p.sync.syncNow();
+  assert.deepEqual([state.status, state.lastError, p.timers.only().ms], ["error", "QuotaExceededError", 5000]);
+  assert.equal(p.sync.running, false);
+});

@@ -83,7 +83,11 @@ export class Sync {
       while (this.waiters.length) {
         const waiting = this.waiters;
         this.waiters = [];
-        await this.#run();
+        try {
+          await this.#run();
+        } catch (err) {
+          this.#failed(err); // e.g. the browser refused IndexedDB: still a state, never a rejection
+        }
         for (const resolve of waiting) resolve(this.state);
       }
     } finally {
