@@ -3,16 +3,10 @@
 
 export const ENTITIES = ["customer", "contact", "activity", "task", "delivery", "conflict"];
 
-// References whose deletion takes the record with it (the server cascades, SPEC §5 rule 5).
-// The loose references (activity.contact_id, task.delivery_id) are only cleared there, so a view
-// keeps those records.
-const CASCADE = {
-  customer: ["parent_id"],
-  contact: ["customer_id"],
-  activity: ["customer_id"],
-  task: ["customer_id"],
-  delivery: ["customer_id"],
-};
+// Deleting a customer deletes its outlets (customer.parent_id) and these children through their
+// customer_id (SPEC §5 rule 5). The loose references (activity.contact_id, task.delivery_id) are
+// only cleared by the server, so a view keeps those records.
+const CHILDREN = ["contact", "activity", "task", "delivery"];
 
 const key = (entity, id) => `${entity}:${id}`;
 
@@ -73,7 +67,7 @@ export function rebaseAll(serverByEntity, ops) {
       const k = key(entity, record.id);
       const recOps = byKey.get(k);
       if (recOps) withCopy.add(k);
-      // Untouched records are reused as they are: no copy for 25 000 records per keystroke.
+      // Untouched records are reused, not copied: most of 25 000 records have no pending op.
       const shown = rebaseRecord(record, recOps);
       if (shown) view.set(record.id, shown);
       else gone.add(record.id);
@@ -120,11 +114,11 @@ export function hideOrphans(views, gone) {
       stack.push(child);
     }
   }
-  for (const [entity, fields] of Object.entries(CASCADE)) {
+  for (const entity of CHILDREN) {
     const view = views[entity];
-    if (entity === "customer" || !view) continue;
+    if (!view) continue;
     for (const [id, rec] of view) {
-      if (fields.some((f) => rec.data && dead.has(rec.data[f]))) view.delete(id);
+      if (rec.data && dead.has(rec.data.customer_id)) view.delete(id);
     }
   }
   return views;
