@@ -1,7 +1,7 @@
 """What a feed says: activity and task records (plain dicts) become events, and the window they
 fall in. Pure: no Flask, no database; feed.py supplies the records and the settings.
 """
-import unicodedata
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -10,6 +10,8 @@ from .ical import CalendarInfo, Event, calendar_bytes
 
 DAYS_BACK, DAYS_AHEAD = 90, 365
 # An activity without a usable end still needs a length, or calendars draw it as a hairline.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+_CONTROL_BUT_LF = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Cc except tab and newline
 MINUTES = {"call": 15, "email": 15, "visit": 60, "meeting": 60, "training": 120, "other": 30}
 
 LABELS = {
@@ -74,13 +76,14 @@ def address(rec: dict) -> str | None:
 
 def one_line(value: str | None) -> str:
     """Control characters and runs of white space become single spaces: a SUMMARY is one line."""
-    return " ".join("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in value or "").split())
+    return " ".join(_CONTROL.sub(" ", value).split()) if value else ""
 
 
 def block(value: str | None) -> str:
     """Multi-line text with unified newlines, without the control characters iCalendar forbids."""
-    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in value if ch in "\t\n" or unicodedata.category(ch) != "Cc").strip()
+    if not value:
+        return ""
+    return _CONTROL_BUT_LF.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def summary(kind_label: str, rec: dict, team: bool) -> str:
