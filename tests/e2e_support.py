@@ -73,10 +73,17 @@ def login(page, live, who: str) -> None:
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
 
 
-def wait_synced(page, timeout=15000) -> None:
+def last_sync(page) -> int:
+    """When the page's last finished sync was (ms), 0 if none: pass it to wait_synced(since=...)."""
+    return int(page.get_attribute("#sync-pill", "data-last-sync") or 0)
+
+
+def wait_synced(page, since: int = 0, timeout=15000) -> None:
+    """Wait until a sync newer than `since` has finished, nothing is pending, and its data is shown."""
     page.wait_for_function(
-        "() => { const p = document.getElementById('sync-pill');"
-        " return p && p.dataset.status === 'idle' && p.dataset.pending === '0'; }", timeout=timeout)
+        "since => { const p = document.getElementById('sync-pill');"
+        " return p && p.dataset.pending === '0' && Number(p.dataset.lastSync || 0) > since; }",
+        arg=since, timeout=timeout)
 
 
 def api(live, method: str, path: str, who: str, json=None):

@@ -48,9 +48,11 @@ async function syncFromWorker() {
   if (!token || !clientId) return;
   const sync = new Sync({ store, outbox: new Outbox(store), fetch: (...a) => fetch(...a), clientId,
     setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id) });
-  await sync.syncNow();
+  const state = await sync.syncNow();
   sync.stop?.();
   await tellClients({ type: "outbox" });
+  // Throwing tells the browser the Background Sync failed, so it retries later (still offline).
+  if (state.status !== "idle") throw new Error(`sync ${state.status}`);
 }
 
 async function tellClients(message) {

@@ -3,11 +3,11 @@
 // goes to the outbox, the view is recomputed from memory, and sync runs behind.
 import { openStore } from "./db.js";
 import { Outbox } from "./outbox.js";
-import { rebaseAll } from "./rebase.js";
+import { ENTITIES, rebaseAll } from "./rebase.js";
 import { Sync, autoSync } from "./sync.js";
 import { DEFAULT_INTERVALS, indexCustomers } from "./domain.js";
 
-export const ENTITIES = ["customer", "contact", "activity", "task", "delivery", "conflict"];
+export { ENTITIES };
 const RELOAD_DEBOUNCE_MS = 200;
 
 class AppState {
@@ -46,12 +46,15 @@ class AppState {
     this.sync = new Sync({
       store: this.store, outbox: this.outbox, fetch: (...args) => fetch(...args), clientId: this.clientId,
       setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id),
-      onState: () => this.emit("sync"),
+      onState: (state) => {
+        // A finished sync shows its records at once rather than after the reload debounce.
+        if (state?.status !== "syncing" && this.dirty.size) this.flushDirty();
+        this.emit("sync");
+      },
       onChanges: (entities) => this.markDirty(entities),
     });
     this.removeAutoSync = autoSync(this.sync, window);
-    this.sync.start({ intervalMs: 60000 });
-    return this.sync.syncNow();
+    return this.sync.start({ intervalMs: 60000 }); // start() syncs at once, then every minute
   }
 
   on(fn) {
@@ -71,6 +74,7 @@ class AppState {
   }
 
   async flushDirty() {
+    clearTimeout(this.reloadTimer);
     const entities = [...this.dirty];
     this.dirty.clear();
     await Promise.all(entities.map((e) => this.reloadEntity(e)));
