@@ -71,9 +71,10 @@ def register(app) -> None:
                     db.session.rollback()
                     click.echo(f"{started:%Y-%m-%d %H:%M:%S}Z run failed: {err}; trying again in {interval} s",
                                err=True)
-                finally:
-                    db.session.remove()
-                if not loop or stop.wait(interval):
+                if not loop:
+                    break
+                db.session.remove()  # hand the connection back while idle
+                if stop.wait(interval):
                     break
         except KeyboardInterrupt:
             pass

@@ -98,6 +98,8 @@ class PushReceiver:
                 self.send_response(status)
                 if status == 429:
                     self.send_header("Retry-After", "120")
+                if 300 <= status < 400:  # a redirect a sender must not follow
+                    self.send_header("Location", receiver.base_url + "/redirected")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 

@@ -92,8 +92,9 @@ def queue_due(session, config, now: datetime, tz: ZoneInfo, max_age: timedelta =
     if not rows:
         return 0
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(ReminderSend).on_conflict_do_nothing(index_elements=["key", "subscription_id"])
+    table = ReminderSend.__table__
+    insert = dialect.insert(table).on_conflict_do_nothing(index_elements=["key", "subscription_id"])
     added = 0
-    for start in range(0, len(rows), 500):
-        added += session.execute(insert, rows[start:start + 500]).rowcount or 0
+    for start in range(0, len(rows), 500):  # RETURNING counts what was new (rowcount is -1 on psycopg)
+        added += len(session.execute(insert.returning(table.c.id), rows[start:start + 500]).all())
     return added
