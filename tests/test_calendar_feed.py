@@ -235,10 +235,16 @@ def test_the_feed_takes_the_same_number_of_queries_for_2_and_20_visits(client, u
             contact = create_record("contact", users.rep, customer_id=cid, name=f"Yhteys {i}")
             visit(create_record, users.rep, cid, days=i, contact_id=contact)
             create_record("task", users.rep, customer_id=cid, title=f"Tehtävä {i}", due_on=date.today().isoformat())
-        with count_queries() as seen:
-            assert client.get(url).status_code == 200
-        counts.append(seen[0])
-    assert counts[0] == counts[1] <= 4, counts  # user, activities, tasks, newest changes
+        seen = []
+        for headers, status in (({}, 200), ({"If-None-Match": '"old"'}, 200), (None, 304)):
+            with count_queries() as queries:
+                response = client.get(url, headers=headers if headers is not None else {"If-None-Match": etag})
+            assert response.status_code == status
+            etag = response.headers["ETag"]
+            seen.append(queries[0])
+        counts.append(seen)
+    # user, newest change, then activities + tasks: narrow for a conditional request, full for a body
+    assert counts[0] == counts[1] == [4, 6, 4], counts
 
 
 def test_links_use_the_public_base_url(app, client, users, create_record):

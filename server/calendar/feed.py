@@ -47,19 +47,30 @@ def serve(user_id: str, token: str, team: bool) -> Response:
                             lang=user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "fi"))
     now = utcnow()
     win = window(now, settings.tz)
-    activities = query.activities(win, None if team else user.id)
-    tasks = [] if team else query.open_tasks(win, user.id)
-    tag = etag(user, settings, win, activities, tasks)
-    modified = last_modified(activities, tasks, query.latest_changes(), win, now)
-    owner_name = user.name
+    owner_name, newest = user.name, query.latest_changes()
+
+    def read(keys_only: bool):
+        activities = query.activities(win, None if team else user.id, keys_only)
+        tasks = [] if team else query.open_tasks(win, user.id, keys_only)
+        tag = etag(user, settings, win, activities, tasks)
+        return activities, tasks, tag, last_modified(activities, tasks, newest, win, now)
+
+    if request.if_none_match or request.if_modified_since:
+        _a, _t, tag, modified = read(keys_only=True)
+        if not is_resource_modified(request.environ, etag=tag, last_modified=modified):
+            return Response(status=304, headers=validators(tag, modified))
+    # The ETag sent is the one of the rows serialised, even if something changed in between.
+    activities, tasks, tag, modified = read(keys_only=False)
     db.session.rollback()  # end the read transaction before the (slower) serialising
-    headers = {"ETag": f'"{tag}"', "Last-Modified": http_date(modified),
-               "Cache-Control": "private, no-cache", "X-Robots-Tag": "noindex"}
-    if not is_resource_modified(request.environ, etag=tag, last_modified=modified):
-        return Response(status=304, headers=headers)
     body = feed_bytes(activities, tasks, settings, owner_name)
+    headers = validators(tag, modified)
     headers["Content-Disposition"] = 'inline; filename="kentta.ics"'
     return Response(body, 200, headers, content_type="text/calendar; charset=utf-8")
+
+
+def validators(tag: str, modified) -> dict:
+    return {"ETag": f'"{tag}"', "Last-Modified": http_date(modified), "Cache-Control": "private, no-cache",
+            "X-Robots-Tag": "noindex"}
 
 
 def etag(user, settings: FeedSettings, win, activities: list, tasks: list) -> str:
