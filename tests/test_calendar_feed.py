@@ -188,6 +188,8 @@ def test_a_wrong_token_user_or_role_gets_404(app, client, users):
                  "/calendar/" + "x" * 80 + "/y.ics"):
         response = client.get(path)
         assert response.status_code == 404 and b"BEGIN:VCALENDAR" not in response.data, path
+    calendar_token = own.rsplit("/", 1)[1].removesuffix(".ics")
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {calendar_token}"}).status_code == 401
     users.rep.active = False
     db.session.commit()
     assert client.get(own).status_code == 404

@@ -94,8 +94,9 @@ def last_modified(activities: list, tasks: list, newest: tuple, win, now):
     """The newest change that can show in the feed, never later than now.
 
     Conservative on purpose: the newest change to any activity or task counts, because a record
-    that left this feed (deleted, re-assigned, moved away) is no longer among its rows. Clients
-    that send If-None-Match get the exact answer from the ETag instead.
+    that left this feed (deleted, re-assigned, moved away) is no longer among its rows. HTTP dates
+    have whole seconds, so a change in the same second as the client's last fetch can hide behind
+    If-Modified-Since; If-None-Match (which wins when both are sent) is exact through the ETag.
     """
     stamps = [win.today_start, *(t for t in newest if t is not None)]
     for r in activities:
