@@ -202,7 +202,9 @@ def test_managers_get_a_team_feed_with_every_reps_visits(client, make_user, logi
     visit(create_record, pekka, cid, title="Pekan käynti", days=4)
     create_record("task", liisa, customer_id=cid, title="Oma tehtävä", due_on=date.today().isoformat())
     assert set(client.get("/api/me/calendar", headers=login(liisa)).json) == {"https", "webcal"}
+    assert "team_calendar_url" not in client.get("/api/me", headers=login(liisa)).json
     links = client.get("/api/me/calendar", headers=users.manager_h).json
+    assert client.get("/api/me", headers=users.manager_h).json["team_calendar_url"] == links["team_https"]
     assert links["webcal"] == "webcal://" + links["https"].split("://", 1)[1]
     assert links["team_webcal"] == "webcal://" + links["team_https"].split("://", 1)[1]
     team = parse(client.get(path_of(links["team_https"])))

@@ -1,7 +1,7 @@
 """The logged-in user: who am I, and my calendar subscription links."""
 from flask import Blueprint, g
 
-from ..calendar.links import PERSONAL, feed_links, feed_token, personal_url, token_valid
+from ..calendar.links import PERSONAL, feed_links, feed_token, may_see_team, personal_url, team_url, token_valid
 from ..extensions import db
 from .auth import auth_required, user_json
 
@@ -24,7 +24,10 @@ def calendar_url(user) -> str:
 @bp.get("")
 @auth_required()
 def me():
-    return {**user_json(g.user), "calendar_url": calendar_url(g.user)}
+    out = {**user_json(g.user), "calendar_url": calendar_url(g.user)}
+    if may_see_team(g.user):
+        out["team_calendar_url"] = team_url(g.user)
+    return out
 
 
 @bp.get("/calendar")
