@@ -22,9 +22,9 @@ bp = Blueprint("pwa", __name__)
 
 
 @lru_cache(maxsize=1)
-def _shell(static_dir: str, debug_stamp: float = 0.0) -> tuple[str, list]:
+def _shell(static_dir: str, debug_stamp: float = 0.0, salt: str = "") -> tuple[str, list]:
     """Return (version, urls) of the app shell: a hash over every shell file's path and bytes."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(salt.encode())
     urls = ["/", "/manifest.webmanifest"]
     for path in sorted(Path(static_dir).rglob("*")):
         if path.is_file() and path.suffix in SHELL_SUFFIXES and path.name not in SHELL_SKIP:
@@ -42,7 +42,9 @@ def shell():
     stamp = 0.0
     if current_app.debug:  # while developing, notice edits without a restart
         stamp = max(p.stat().st_mtime for p in STATIC_DIR.rglob("*") if p.is_file())
-    return _shell(str(STATIC_DIR), stamp)
+    # PWA_VERSION_SALT forces a new version without a file change (a deploy of the same shell
+    # under a new name, and the test that a new version replaces the old cache).
+    return _shell(str(STATIC_DIR), stamp, current_app.config.get("PWA_VERSION_SALT", ""))
 
 
 @bp.get("/")
