@@ -38,7 +38,7 @@ BATCH = 500
 
 
 def load(app, n_events: int, seed: int):
-    """A rep with n_events feed events (4 visits : 1 open task), customers and contacts; return the rep."""
+    """Load a rep with n_events feed events (4 visits : 1 open task) through the merge; return their id."""
     with app.app_context():
         actor, _headers = make_user("rep", "rep@example.com")
         rng = random.Random(seed)
@@ -69,7 +69,7 @@ def load(app, n_events: int, seed: int):
 
 
 def bare_icalendar(events) -> bytes:
-    """The same events through icalendar's object model: what using the library would cost."""
+    """Serialise the same events through icalendar's object model: what using the library costs."""
     cal = icalendar.Calendar()
     for key, value in (("version", "2.0"), ("prodid", "-//Kentta//Kentta CRM//FI"), ("calscale", "GREGORIAN"),
                        ("method", "PUBLISH"), ("x-wr-calname", "Kenttä – Rep"), ("x-published-ttl", "PT1H")):

@@ -9,7 +9,7 @@ bp = Blueprint("me", __name__, url_prefix="/api/me")
 
 
 def calendar_token(user) -> str:
-    """The user's personal feed token (kept here for callers that import it from the API)."""
+    """Return the personal feed token (kept here for callers that import it from the API)."""
     return feed_token(user, PERSONAL)
 
 
@@ -33,7 +33,7 @@ def me():
 @bp.get("/calendar")
 @auth_required()
 def calendar_links():
-    """Every feed link of the user: https and webcal, and the team feed's for managers."""
+    """List the user's feed links: https and webcal, and the team feed's for managers."""
     return feed_links(g.user)
 
 

@@ -50,7 +50,7 @@ class FeedSettings:
 
 
 def window(now: datetime, tz: str) -> Window:
-    """The feed's window around today (in the organisation's time zone): 90 days back, 365 ahead."""
+    """Return the window around today in the organisation's time zone: 90 days back, 365 ahead."""
     zone = ZoneInfo(tz)
     aware = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
     today = aware.astimezone(zone).date()
@@ -66,7 +66,7 @@ def labels(lang: str) -> dict:
 
 
 def address(rec: dict) -> str | None:
-    """The customer's postal address on one line; the country only when it is not Finland."""
+    """Put the customer's postal address on one line; name the country only outside Finland."""
     town = " ".join(p for p in (rec.get("postal_code"), rec.get("city")) if p)
     parts = [p for p in (rec.get("street"), town) if p]
     if parts and rec.get("country") and rec["country"] != "FI":
@@ -75,19 +75,19 @@ def address(rec: dict) -> str | None:
 
 
 def one_line(value: str | None) -> str:
-    """Control characters and runs of white space become single spaces: a SUMMARY is one line."""
+    """Turn control characters and runs of white space into single spaces (a SUMMARY is one line)."""
     return " ".join(_CONTROL.sub(" ", value).split()) if value else ""
 
 
 def block(value: str | None) -> str:
-    """Multi-line text with unified newlines, without the control characters iCalendar forbids."""
+    """Unify newlines and drop the control characters iCalendar forbids; keep the lines."""
     if not value:
         return ""
     return _CONTROL_BUT_LF.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def summary(kind_label: str, rec: dict, team: bool) -> str:
-    """Type, customer and title; the customer only once when the title already names it."""
+    """Join type, customer and title; name the customer once when the title already does."""
     title, customer = one_line(rec.get("title")), one_line(rec.get("customer_name"))
     if customer and customer.casefold() not in title.casefold():
         title = f"{customer} – {title}" if title else customer
@@ -120,12 +120,12 @@ def card(s: FeedSettings, rec: dict) -> str:
 
 
 def uid(entity: str, rec: dict, s: FeedSettings) -> str:
-    """Derived from the record id alone, so it stays the same through every edit."""
+    """Derive the UID from the record id alone, so it stays the same through every edit."""
     return f"{entity}-{rec['id']}@{'team.' if s.team else ''}kentta"
 
 
 def activity_event(rec: dict, s: FeedSettings) -> Event:
-    """A timed event for an activity with a start time."""
+    """Make a timed event of an activity with a start time."""
     lab = labels(s.lang)
     start, end = rec["starts_at"], rec.get("ends_at")
     if end is None or end <= start:
@@ -144,7 +144,7 @@ def activity_event(rec: dict, s: FeedSettings) -> Event:
 
 
 def task_event(rec: dict, s: FeedSettings) -> Event:
-    """An all-day event on the due date of an open task (Outlook ignores VTODO in subscriptions)."""
+    """Make an all-day event on an open task's due date (Outlook ignores VTODO in subscriptions)."""
     lab = labels(s.lang)
     kind = lab["task"] if rec.get("kind") in (None, "other") else lab.get(rec["kind"], rec["kind"])
     return Event(
@@ -155,7 +155,7 @@ def task_event(rec: dict, s: FeedSettings) -> Event:
 
 
 def feed_bytes(activities, tasks, s: FeedSettings, owner_name: str) -> bytes:
-    """The whole feed: records in, iCalendar bytes out."""
+    """Render the whole feed: records in, iCalendar bytes out."""
     lab = labels(s.lang)
     info = CalendarInfo(name=lab["team"] if s.team else lab["own"].format(name=owner_name),
                         description=lab["team_desc" if s.team else "own_desc"], timezone=s.tz)

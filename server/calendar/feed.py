@@ -74,11 +74,9 @@ def validators(tag: str, modified) -> dict:
 
 
 def etag(user, settings: FeedSettings, win, activities: list, tasks: list) -> str:
-    """A digest of everything the body is made of: row versions, joined rows, names, settings, window.
-
-    A deleted or re-assigned visit leaves the row set, an edit raises a version, a customer's new
-    address raises its version, and the window's first day moves daily: each changes the digest.
-    """
+    """Digest everything the body is made of: row versions, joined rows, names, settings, window."""
+    # A deleted or re-assigned visit leaves the row set, an edit raises a version, a customer's new
+    # address raises its version, and the window's first day moves daily: each changes the digest.
     h = hashlib.sha256()
     h.update("|".join((FORMAT, "team" if settings.team else "own", user.id, str(user.calendar_generation),
                        user.name, settings.lang, settings.tz, settings.base, win.first_day.isoformat())).encode())
@@ -91,13 +89,11 @@ def etag(user, settings: FeedSettings, win, activities: list, tasks: list) -> st
 
 
 def last_modified(activities: list, tasks: list, newest: tuple, win, now):
-    """The newest change that can show in the feed, never later than now.
-
-    Conservative on purpose: the newest change to any activity or task counts, because a record
-    that left this feed (deleted, re-assigned, moved away) is no longer among its rows. HTTP dates
-    have whole seconds, so a change in the same second as the client's last fetch can hide behind
-    If-Modified-Since; If-None-Match (which wins when both are sent) is exact through the ETag.
-    """
+    """Return the newest change that can show in the feed, never later than now."""
+    # Conservative on purpose: the newest change to any activity or task counts, because a record
+    # that left this feed (deleted, re-assigned, moved away) is no longer among its rows. HTTP dates
+    # have whole seconds, so a change in the same second as the client's last fetch can hide behind
+    # If-Modified-Since; If-None-Match (which wins when both are sent) is exact through the ETag.
     stamps = [win.today_start, *(t for t in newest if t is not None)]
     for r in activities:
         stamps += (r["updated_at"], r["customer_updated_at"], r["contact_updated_at"] or r["updated_at"])

@@ -79,7 +79,7 @@ def fold(line: str) -> bytes:
 
 
 def event_lines(ev: Event) -> list:
-    """The content lines of one VEVENT, unfolded."""
+    """List the content lines of one VEVENT, unfolded."""
     if isinstance(ev.start, datetime):
         when = [f"DTSTART:{utc(ev.start)}", f"DTEND:{utc(ev.end)}"]
     else:

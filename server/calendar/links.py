@@ -19,7 +19,7 @@ def feed_token(user, purpose: str = PERSONAL) -> str:
 
 
 def token_valid(user, token: str, purpose: str = PERSONAL) -> bool:
-    """Compare in constant time, so the token cannot be guessed byte by byte."""
+    """Check a token in constant time, so it cannot be guessed byte by byte."""
     return hmac.compare_digest(feed_token(user, purpose).encode(), token.encode("utf-8", "replace"))
 
 
@@ -28,7 +28,7 @@ def may_see_team(user) -> bool:
 
 
 def base_url() -> str:
-    """The public origin of the app: PUBLIC_BASE_URL behind a proxy, else the request's host."""
+    """Return the public origin: PUBLIC_BASE_URL behind a proxy, else the request's host."""
     configured = current_app.config.get("PUBLIC_BASE_URL")
     if configured or not has_request_context():
         return (configured or "http://localhost:5000").rstrip("/")
@@ -49,12 +49,12 @@ def team_url(user) -> str:
 
 
 def webcal(url: str) -> str:
-    """The same URL as webcal://, which makes phones and Outlook offer to subscribe."""
+    """Rewrite a feed URL as webcal://, which makes phones and Outlook offer to subscribe."""
     return "webcal://" + url.split("://", 1)[1]
 
 
 def feed_links(user) -> dict:
-    """{"https", "webcal"} of the user's feed, plus "team_https"/"team_webcal" for managers."""
+    """Return {"https", "webcal"} of the user's feed, plus "team_https"/"team_webcal" for managers."""
     own = personal_url(user)
     links = {"https": own, "webcal": webcal(own)}
     if may_see_team(user):

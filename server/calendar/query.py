@@ -28,7 +28,7 @@ def _only_keys(columns):
 
 
 def activities(win, owner_id: str | None, keys_only: bool = False) -> list:
-    """Live activities starting inside the window: one user's, or everyone's with the owner's name."""
+    """Read live activities starting in the window: one user's, or everyone's with the owner's name."""
     columns = (*_ACTIVITY, *_CUSTOMER, *_CONTACT)
     query = (select(*(_only_keys(columns) if keys_only else columns))
              .join(Customer, Customer.id == Activity.customer_id)
@@ -43,7 +43,7 @@ def activities(win, owner_id: str | None, keys_only: bool = False) -> list:
 
 
 def open_tasks(win, assignee_id: str, keys_only: bool = False) -> list:
-    """The user's live open tasks due inside the window."""
+    """Read the user's live open tasks due in the window."""
     columns = (*_TASK, *_CUSTOMER)
     query = (select(*(_only_keys(columns) if keys_only else columns))
              .join(Customer, Customer.id == Task.customer_id)
@@ -54,11 +54,9 @@ def open_tasks(win, assignee_id: str, keys_only: bool = False) -> list:
 
 
 def latest_changes():
-    """updated_at of the newest change to any activity and any task, in one round trip.
-
-    Deletes, reassignments and moves out of the window take a record out of a feed without
-    leaving a trace among the rows it shows; the newest change anywhere covers them all.
-    The version index makes each lookup one index step.
-    """
+    """Read updated_at of the newest activity and the newest task change, in one round trip."""
+    # Deletes, re-assignments and moves out of the window take a record out of a feed without a
+    # trace among the rows it shows; the newest change anywhere covers them all. The version
+    # index makes each lookup one index step.
     newest = [select(m.updated_at).order_by(m.version.desc()).limit(1).scalar_subquery() for m in (Activity, Task)]
     return db.session.execute(select(*newest)).one()
