@@ -79,5 +79,7 @@ export async function boot() {
   if (!location.hash || location.hash === "#/") location.replace("#/today");
   render();
   if (app.user && (await app.store.getMeta("token"))) app.startSync();
-  document.documentElement.dataset.ready = "1"; // for tests and the benchmark: the first screen is up
+  // For tests and the benchmark: the first screen is up, and when (ms since navigation start).
+  document.documentElement.dataset.readyMs = String(Math.round(performance.now()));
+  document.documentElement.dataset.ready = "1";
 }
