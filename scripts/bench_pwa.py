@@ -33,13 +33,15 @@ KEYSTROKE_JS = """async text => {
   await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));  // until the frame is painted
   return [handled, performance.now() - t0, document.querySelectorAll('[data-testid=customer-row]').length];
 }"""
-RAW_JS = """text => {
-  const names = [...document.querySelectorAll('[data-testid=customer-row]')].length;  // touch the DOM like the app
-  const store = window.__rawNames;
+RAW_JS = """async text => {
+  // The same job done bare: filter the names, write the first 50 as plain <li>s, wait for the paint.
+  const list = window.__rawList || (window.__rawList = document.body.appendChild(document.createElement('ul')));
   const t0 = performance.now();
   const words = text.toLowerCase().split(' ').filter(Boolean);
-  const hits = store.filter(n => words.every(w => n.includes(w)));
-  return [performance.now() - t0, hits.length, names];
+  const hits = window.__rawNames.filter(n => words.every(w => n.includes(w)));
+  list.innerHTML = hits.slice(0, 50).map(n => '<li>' + n + '</li>').join('');
+  await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+  return [performance.now() - t0, hits.length, 0];
 }"""
 
 
@@ -97,9 +99,8 @@ def search_figures(page) -> None:
     print(f"  keystroke -> list updated: median {statistics.median(handled):.1f} ms, max {max(handled):.1f} ms")
     print(f"  keystroke -> painted:      median {statistics.median(painted):.1f} ms, "
           f"p95 {sorted(painted)[int(len(painted) * 0.95) - 1]:.1f} ms, max {max(painted):.1f} ms  (bar < 50 ms)")
-    print(f"  raw includes() loop:       median {statistics.median(raw):.2f} ms  "
-          f"(ours is {statistics.median(painted) / max(statistics.median(raw), 0.01):.0f}x the raw filter, "
-          "which draws nothing)")
+    print(f"  raw filter + 50 plain <li> + paint: median {statistics.median(raw):.1f} ms  "
+          f"(ratio ours / raw {statistics.median(painted) / max(statistics.median(raw), 0.01):.1f})")
 
 
 def cold_start_figures(pw, launch, profile, url, runs) -> None:
@@ -112,6 +113,8 @@ def cold_start_figures(pw, launch, profile, url, runs) -> None:
         page.wait_for_selector("html[data-ready='1'] [data-testid=today-visits]", timeout=60000)
         ready.append(int(page.get_attribute("html", "data-ready-ms")))
         shell.append(page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"))
+        marks = page.evaluate("performance.getEntriesByType('mark').map(m => `${m.name} ${Math.round(m.startTime)}`)")
+        print("  marks (ms since navigation):", ", ".join(marks))
         context.close()
     print(f"\ncold offline start ({runs} browser starts, network off):")
     print(f"  navigation -> Today drawn:        median {statistics.median(ready):.0f} ms, max {max(ready):.0f} ms  (bar < 1500 ms)")

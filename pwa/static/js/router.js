@@ -62,8 +62,11 @@ function rerenderIfLive(kind) {
 }
 
 export async function boot() {
+  performance.mark("boot");
   await app.init();
+  performance.mark("data-loaded");
   await loadLanguage(preferredLanguage(await app.store.getMeta("lang")));
+  performance.mark("lang-loaded");
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { type: "module", scope: "/" }).catch((err) => console.warn("service worker", err));
     navigator.serviceWorker.addEventListener("message", (event) => {
@@ -78,6 +81,7 @@ export async function boot() {
   window.addEventListener("offline", () => renderChrome(current?.view.tab || null));
   if (!location.hash || location.hash === "#/") location.replace("#/today");
   render();
+  performance.mark("first-render");
   if (app.user && (await app.store.getMeta("token"))) app.startSync();
   // For tests and the benchmark: the first screen is up, and when (ms since navigation start).
   document.documentElement.dataset.readyMs = String(Math.round(performance.now()));
