@@ -47,8 +47,10 @@ def register(app) -> None:
                   help="Reminders claimed at a time.")
     @click.option("--max-age-hours", type=click.IntRange(min=1), default=7 * 24, show_default=True,
                   help="Reminders older than this are not sent any more.")
+    @click.option("--timeout", type=click.FloatRange(min=1), default=10, show_default=True,
+                  help="Seconds to wait for a push service's answer.")
     @click.option("--now", "now_text", hidden=True, help="Pretend it is this instant (ISO 8601 with zone); tests.")
-    def send_reminders_command(loop, interval, batch, max_age_hours, now_text):
+    def send_reminders_command(loop, interval, batch, max_age_hours, timeout, now_text):
         """Send every due reminder once by Web Push (task reminders and the Monday nudge)."""
         from .reminders.run import send_reminders
         from .reminders.vapid import VapidError
@@ -61,7 +63,8 @@ def register(app) -> None:
             while True:
                 started = datetime.now(timezone.utc)
                 try:
-                    counts = send_reminders(now=now, batch=batch, max_age=timedelta(hours=max_age_hours))
+                    counts = send_reminders(now=now, batch=batch, max_age=timedelta(hours=max_age_hours),
+                                            http_timeout=timeout)
                     click.echo(f"{started:%Y-%m-%d %H:%M:%S}Z " + _summary(counts))
                 except VapidError as err:
                     raise click.ClickException(str(err))

@@ -108,7 +108,7 @@ class PushReceiver:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     def __enter__(self):
         self._thread.start()
@@ -123,3 +123,12 @@ class PushReceiver:
 
     def to(self, browser: Browser) -> list:
         return [r for r in self.received if self.base_url + r.path == browser.endpoint]
+
+
+def configure_app(app, tmp_path, subject: str = "mailto:ops@kentta.example") -> None:
+    """Give the app fresh VAPID keys in tmp_path and allow pushes to 127.0.0.1 only."""
+    from server.reminders.vapid import generate_file
+
+    generate_file(tmp_path / "vapid.json")
+    app.config.update(VAPID_FILE=str(tmp_path / "vapid.json"), VAPID_PRIVATE_KEY=None, VAPID_PUBLIC_KEY=None,
+                      VAPID_SUBJECT=subject, PUSH_ALLOWED_HOSTS="127.0.0.1")

@@ -6,13 +6,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
-from push_receiver import PushReceiver, verify_vapid
+from push_receiver import PushReceiver, configure_app, verify_vapid
 from server.extensions import db
 from server.models import PushSubscription, ReminderSend
 from server.reminders.due import queue_due
 from server.reminders.messages import MAX_PAYLOAD_BYTES, encode, task_message
 from server.reminders.run import send_reminders
-from server.reminders.vapid import generate_file, load_keys
+from server.reminders.sender import claim, claimed
+from server.reminders.vapid import load_keys
 from zoneinfo import ZoneInfo
 
 SUBJECT = "mailto:ops@kentta.example"
@@ -21,9 +22,7 @@ SUBJECT = "mailto:ops@kentta.example"
 @pytest.fixture
 def push_env(app, tmp_path, client, users):
     """A running receiver allowed by config, VAPID keys in a temporary file, rep subscribed twice."""
-    generate_file(tmp_path / "vapid.json")
-    app.config.update(VAPID_FILE=str(tmp_path / "vapid.json"), VAPID_PRIVATE_KEY=None, VAPID_SUBJECT=SUBJECT,
-                      PUSH_ALLOWED_HOSTS="127.0.0.1")
+    configure_app(app, tmp_path, SUBJECT)
     with PushReceiver() as receiver:
         phone, laptop, other = receiver.browser("phone"), receiver.browser("laptop"), receiver.browser("rep2")
         for browser, headers in ((phone, users.rep_h), (laptop, users.rep_h), (other, users.rep2_h)):
@@ -230,3 +229,14 @@ def test_payload_stays_under_3_kib_in_any_language():
         message = task_message(task, "Ö" * 2000, locale)
         assert len(encode(message["payload"])) < MAX_PAYLOAD_BYTES
         assert message["ttl"] >= 3600 and len(message["topic"]) <= 32
+
+
+def test_a_claim_takes_at_most_its_batch_and_two_claims_never_overlap(app, client, users, customer, push_env):
+    for n in range(5):
+        make_task(client, users, customer, now_utc() - timedelta(minutes=5))
+    assert queue_due(db.session, app.config, now_utc(), ZoneInfo("Europe/Helsinki")) == 10
+    db.session.commit()
+    first, second = claim(db.session, now_utc(), 3), claim(db.session, now_utc(), 3)
+    mine = [{r["id"] for r in claimed(db.session, token)} for token in (first, second)]
+    assert [len(ids) for ids in mine] == [3, 3] and not mine[0] & mine[1]
+    assert len(rows(status="pending")) == 4

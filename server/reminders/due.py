@@ -91,6 +91,7 @@ def queue_due(session, config, now: datetime, tz: ZoneInfo, max_age: timedelta =
             if endpoint_problem(sub.endpoint, allowed) is None]
     if not rows:
         return 0
+    rows.sort(key=lambda row: (row["key"], row["subscription_id"]))  # one lock order for parallel runs
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = ReminderSend.__table__
     insert = dialect.insert(table).on_conflict_do_nothing(index_elements=["key", "subscription_id"])

@@ -12,14 +12,14 @@ from ..models import PushSubscription, ReminderSend
 from .due import DEFAULT_MAX_AGE, queue_due
 from .followups import timezone_name
 from .hosts import endpoint_problem
-from .sender import CLAIM_TIMEOUT, NoRedirects, claim, claimed, outcome, push_one, retry_after_seconds, still_wanted
+from .sender import CLAIM_TIMEOUT, HTTP_TIMEOUT, NoRedirects, claim, claimed, outcome, push_one, retry_after_seconds, still_wanted
 from .vapid import load_keys, subject
 
 BATCH = 20
 
 
 def send_reminders(now: datetime | None = None, batch: int = BATCH, max_age: timedelta = DEFAULT_MAX_AGE,
-                   progress=None) -> dict:
+                   progress=None, http_timeout: float = HTTP_TIMEOUT) -> dict:
     """Send every due reminder once; return counts by outcome (queued, sent, retry, failed, gone, skipped).
 
     `now` (aware) is injectable for tests; it advances with the wall clock during the run, so
@@ -46,7 +46,7 @@ def send_reminders(now: datetime | None = None, batch: int = BATCH, max_age: tim
             if not rows:
                 break
             for row in rows:
-                counts[_deliver(session, http, keys, sub_claim, row, token, current(), gone)] += 1
+                counts[_deliver(session, http, keys, sub_claim, row, token, current(), gone, http_timeout)] += 1
             if progress:
                 progress(_line(counts))
     finally:
@@ -54,7 +54,7 @@ def send_reminders(now: datetime | None = None, batch: int = BATCH, max_age: tim
     return dict(counts)
 
 
-def _deliver(session, http, keys, sub_claim, row: dict, token: str, now: datetime, gone: set) -> str:
+def _deliver(session, http, keys, sub_claim, row: dict, token: str, now: datetime, gone: set, timeout) -> str:
     """Push one claimed row and record the outcome; return the counter name."""
     naive = now.astimezone(timezone.utc).replace(tzinfo=None)
     reason = "The subscription was removed." if row["subscription_id"] in gone else still_wanted(row)
@@ -66,7 +66,7 @@ def _deliver(session, http, keys, sub_claim, row: dict, token: str, now: datetim
         _finish(session, row, token, status="failed", last_error=problem[:500])
         _count(session, row["subscription_id"], ok=False, at=naive)
         return "failed"
-    code, retry_after, error = push_one(http, keys, row, sub_claim)
+    code, retry_after, error = push_one(http, keys, row, sub_claim, timeout)
     status, wait = outcome(code, row["attempts"], retry_after_seconds(retry_after, now))
     values = dict(status=status, last_status_code=code, last_error=error)
     if status == "sent":

@@ -24,7 +24,7 @@ ACCEPTED = {200, 201, 202}
 GONE = {404, 410}
 MAX_ATTEMPTS = 8
 CLAIM_TIMEOUT = timedelta(minutes=10)
-HTTP_TIMEOUT = 10  # seconds per request; a batch of 20 stays far inside CLAIM_TIMEOUT
+HTTP_TIMEOUT = 10  # seconds per request by default; a batch of 20 stays far inside CLAIM_TIMEOUT
 
 
 class NoRedirects(requests.Session):
@@ -74,10 +74,14 @@ def claim(session, now: datetime, limit: int, claim_timeout: timedelta = CLAIM_T
                     and_(ReminderSend.status == "sending", ReminderSend.claimed_at < naive - claim_timeout))
     pick = select(ReminderSend.id).where(claimable).order_by(ReminderSend.next_attempt_at, ReminderSend.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    # The claim condition is repeated outside the sub-select: a row another run claimed between
-    # our pick and our update is re-checked against it and left alone.
-    session.execute(update(ReminderSend).where(ReminderSend.id.in_(pick.scalar_subquery()), claimable)
+        # Pick and lock first, then update: inside `UPDATE ... WHERE id IN (sub-select)` PostgreSQL
+        # may run a SKIP LOCKED sub-select more than once and claim far more than `limit` rows.
+        pick = session.scalars(pick.with_for_update(skip_locked=True)).all()
+    else:
+        pick = pick.scalar_subquery()  # SQLite: one statement under its write lock
+    # The claim condition is repeated on the rows themselves: one that another run claimed
+    # between our pick and our update is left alone.
+    session.execute(update(ReminderSend).where(ReminderSend.id.in_(pick), claimable)
                     .values(status="sending", claim_token=token, claimed_at=naive, attempts=ReminderSend.attempts + 1)
                     .execution_options(synchronize_session=False))
     session.commit()
@@ -110,14 +114,14 @@ def still_wanted(row: dict) -> str | None:
     return None
 
 
-def push_one(http, keys: VapidKeys, row: dict, subject: str):
+def push_one(http, keys: VapidKeys, row: dict, subject: str, timeout: float = HTTP_TIMEOUT):
     """POST one encrypted message; return (status code or None, Retry-After header, error text)."""
     headers = {**auth_headers(keys, row["endpoint"], subject, int(clock.time())),
                "Urgency": row["urgency"], "Topic": row["topic"]}
     info = {"endpoint": row["endpoint"], "keys": {"p256dh": row["p256dh"], "auth": row["auth"]}}
     try:
         response = WebPusher(info, requests_session=http).send(
-            encode(row["payload"]), headers, ttl=row["ttl"], content_encoding="aes128gcm", timeout=HTTP_TIMEOUT)
+            encode(row["payload"]), headers, ttl=row["ttl"], content_encoding="aes128gcm", timeout=timeout)
     except (requests.RequestException, WebPushException, ValueError) as err:
         return None, None, f"{type(err).__name__}: {err}"[:500]
     error = None if response.status_code in ACCEPTED else \
