@@ -14,6 +14,7 @@ VALUES = st.one_of(
     st.sampled_from(["A", "a", "visit", "planned", "open", "customer", "FI", "fi", "true", "ordered"]),
     st.builds(lambda: str(uuid.uuid4())), st.builds(lambda: str(uuid.uuid4()).upper()),
     st.lists(st.integers(), max_size=2),
+    st.sampled_from(["1234561-2", " 1234561-2 ", "1234561-3", "1234561-2\n", "12345612", "FI\n", "F1", "a@b.fi"]),
     st.sampled_from(["2026-11-20T08:15:00Z", "2026-11-20T07:15:00Z", "2026-02-30T08:15:00Z", "2026-11-20T08:15:00",
                      "2026-11-20T10:15:00+02:00", "2026-11-20", "2026-13-01", "20.11.2026"]),
 )
@@ -50,6 +51,8 @@ def test_fast_path_takes_the_common_case():
     data = {"name": " Kahvila Aalto ", "city": "Tampere", "segment": "B", "archived": False,
             "owner_id": str(uuid.uuid4()), "notes": ""}
     assert fast_load(schema, data, partial=False) == {**data, "name": "Kahvila Aalto", "notes": None}
+    company = {"name": "Aalto Oy", "business_id": " 1234561-2 ", "country": "FI", "email": "myynti@aalto.fi"}
+    assert fast_load(schema, company, partial=False) == {**company, "business_id": "1234561-2"}
     visit = {"customer_id": str(uuid.uuid4()), "type": "visit", "title": "Aalto – Tampere – tasting",
              "starts_at": "2026-11-20T08:00:00Z", "ends_at": "2026-11-20T09:00:00Z"}
     assert fast_load(SCHEMAS["activity"](), visit, partial=False) is not None
@@ -59,3 +62,18 @@ def test_fast_path_keeps_cross_field_rules():
     backwards = {"customer_id": str(uuid.uuid4()), "type": "visit", "title": "x",
                  "starts_at": "2026-11-20T08:00:00Z", "ends_at": "2026-11-20T07:00:00Z"}
     assert fast_load(SCHEMAS["activity"](), backwards, partial=False) is None
+
+
+def test_fast_path_checks_y_tunnus_and_country_as_marshmallow_does():
+    schema = SCHEMAS["customer"]()
+    for field, value in [("business_id", v) for v in ("1234561-2", " 1234561-2 ", "1234561-3", "1234561-2\n",
+                                                      "12345612", "", "123456-12", None, 1234561)] + \
+                        [("country", v) for v in ("FI", "fi", "FI\n", "F1", "FIN", "", None)]:
+        data = {"name": "Aalto", field: value}
+        try:
+            slow = schema.load(data)
+        except ValidationError:
+            slow = None
+        assert fast_load(schema, data, partial=False) in (None, slow), (field, value)
+        if slow is not None and value and value.strip() == value:
+            assert fast_load(schema, data, partial=False) == slow, (field, value)  # taken, not just declined

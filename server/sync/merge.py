@@ -4,8 +4,9 @@ No session, no Flask: the push shell loads the current state, calls these, and s
 return. Keeping the rules here is what lets REST, sync, import and server rules share one
 behaviour, and what makes the property tests cheap.
 
-Field metadata is a list [version, edited_at, client_id, op_id, user_id]: the change that last set
-the field. edited_at is a fixed-width UTC string, so string order is time order.
+Field metadata is a list [version, edited_at, client_id, op_id, user_id, device_at]: the change
+that last set the field (stored packed, see meta.py). edited_at is a fixed-width UTC string, so
+string order is time order.
 """
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -82,16 +83,17 @@ def incoming_wins(meta_entry: list, op: Op) -> bool:
 def merge_put(current: Optional[State], op: Op, version: int) -> Outcome:
     """Apply a put (create or field patch) to the current state of a record."""
     out = Outcome(status="applied")
+    mine = stamp(op, version)  # one list shared by every field this op sets: stored once (see meta.py)
     if current is None:  # a create: every field is new
         out.changes = dict(op.fields)
-        out.meta = {f: stamp(op, version) for f in op.fields}
+        out.meta = dict.fromkeys(op.fields, mine)
         return out
 
     if current.deleted and stale_own(current.meta.get(DELETED), op):
         return out  # the phone deleted the record after making this edit
     if current.deleted:
         out.restore = True
-        out.meta[DELETED] = stamp(op, version)
+        out.meta[DELETED] = mine
         gone = current.meta.get(DELETED)
         if unseen(gone, op):  # someone deleted what this user was editing: the edit wins, say so
             out.lost.append(Lost(DELETED, False, True, gone[USER], gone[AT], op.user_id))
@@ -104,11 +106,11 @@ def merge_put(current: Optional[State], op: Op, version: int) -> Outcome:
         if not unseen(entry, op):
             if value != old or current.deleted:
                 out.changes[name] = value
-                out.meta[name] = stamp(op, version)
+                out.meta[name] = mine
         elif value != old:  # a real concurrent edit of the same field
             if incoming_wins(entry, op):
                 out.changes[name] = value
-                out.meta[name] = stamp(op, version)
+                out.meta[name] = mine
                 out.lost.append(Lost(name, value, old, entry[USER], entry[AT], op.user_id))
             else:
                 out.lost.append(Lost(name, old, value, op.user_id, op.edited_at, entry[USER]))

@@ -50,23 +50,23 @@ class Push:
             query = select(OpLedger.op_id, OpLedger.status, OpLedger.version, OpLedger.result)
             for row in self.session.execute(query.where(OpLedger.op_id.in_(ids[start:start + 500]))):
                 self.ledger[row.op_id] = row.result or _plain_result(row.op_id, row.status, row.version)
-        by_entity: dict = {}
-        for op in ops:  # the records and every record they point at, one query per entity
-            by_entity.setdefault(op["entity"], []).append(op["id"])
+        targets: dict = {}
+        pointed: dict = {}  # records the ops point at: only whether they exist and are alive
+        for op in ops:  # one query per entity for the records, one for what they point at
+            targets.setdefault(op["entity"], []).append(op["id"])
             fields = op.get("fields") or {}
             for name, ref in ENTITIES[op["entity"]].refs.items():
                 if ref.target != "user" and isinstance(fields.get(name), str):
-                    by_entity.setdefault(ref.target, []).append(fields[name])
-        for entity, rids in by_entity.items():
+                    pointed.setdefault(ref.target, []).append(fields[name])
+        for entity, rids in targets.items():
             self.store.prefetch(entity, rids)
-        parents: dict = {}  # an edit of a stored child checks its parent is alive: load those too
-        for op in ops:
+        for op in ops:  # an edit of a stored child checks its parent is alive
             rec = self.store.cache.get((op["entity"], op["id"]))
             for name, target in ENTITIES[op["entity"]].parents().items():
                 if rec is not None and rec.row.get(name):
-                    parents.setdefault(target, []).append(rec.row[name])
-        for entity, rids in parents.items():
-            self.store.prefetch(entity, rids)
+                    pointed.setdefault(target, []).append(rec.row[name])
+        for entity, rids in pointed.items():
+            self.store.prefetch_light(entity, rids)
         self.store.prefetch_business_ids(
             [op["fields"]["business_id"] for op in ops if op["entity"] == "customer"
              and isinstance((op.get("fields") or {}).get("business_id"), str)])
@@ -182,7 +182,7 @@ class Push:
             if ref.target == "user":
                 exists = self.store.user_exists(target_id)
             else:
-                exists = self.store.get(ref.target, target_id) is not None
+                exists = self.store.deleted(ref.target, target_id) is not None
             if not exists:
                 errors[name] = [f"No {ref.target} with this id exists."]
             elif target_id == op.id:
@@ -215,9 +215,9 @@ class Push:
         """A live record's parents must be alive: restore them, telling whoever deleted them."""
         for name, target in ENTITIES[rec.entity].parents().items():
             parent_id = rec.row.get(name)
-            parent = self.store.get(target, parent_id) if parent_id else None
-            if parent is None or not parent.state.deleted:
+            if not parent_id or not self.store.deleted(target, parent_id):
                 continue
+            parent = self.store.get(target, parent_id)  # a tombstone: load it whole to restore it
             gone = parent.state.meta.get(DELETED)
             v = self.versions.next()
             self.store.update(parent, {}, {DELETED: stamp(op, v)}, v, deleted=False)

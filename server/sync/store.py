@@ -11,6 +11,7 @@ from ..entities import ENTITIES, INSERT_ORDER, children_of, search_text
 from ..models import User, utcnow
 from ..wire import converters
 from .merge import State
+from .meta import pack, unpack
 
 _CONVS = {}
 
@@ -38,6 +39,7 @@ class Store:
         self.session = session
         self.conn = session.connection()
         self.cache: dict = {}       # (entity, id) -> Rec | None
+        self.light: dict = {}       # (entity, id) -> deleted flag | None: records only pointed at
         self.created: list = []     # new records in creation order: a parent is always made first
         self._checked_bids: set = set()
         self._holders: dict = {}    # Y-tunnus -> ids of cached customers holding it
@@ -48,7 +50,7 @@ class Store:
     def _rec(self, entity, row) -> Rec:
         row = dict(row)
         values = {name: (conv(row[name]) if conv else row[name]) for name, conv in convs(entity)}
-        state = State(values=values, meta=dict(row["field_meta"] or {}), deleted=row["deleted"],
+        state = State(values=values, meta=unpack(row["field_meta"]), deleted=row["deleted"],
                       version=row["version"])
         rec = Rec(entity, row["id"], row, state)
         self._track_bid(rec)
@@ -63,6 +65,27 @@ class Store:
                 self.cache[(entity, row["id"])] = self._rec(entity, row)
             for i in chunk:
                 self.cache.setdefault((entity, i), None)
+
+    def prefetch_light(self, entity: str, ids) -> None:
+        """Load only id and tombstone flag of records a batch points at (no metadata to decode)."""
+        ids = [i for i in set(ids) if (entity, i) not in self.cache and (entity, i) not in self.light]
+        table = ENTITIES[entity].table
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for rid, deleted in self.conn.execute(select(table.c.id, table.c.deleted).where(table.c.id.in_(chunk))):
+                self.light[(entity, rid)] = deleted
+            for i in chunk:
+                self.light.setdefault((entity, i), None)
+
+    def deleted(self, entity: str, record_id: str):
+        """The record's tombstone flag, or None when it does not exist."""
+        key = (entity, record_id)
+        if key in self.cache:  # loaded whole, or made or changed in this batch: always current
+            rec = self.cache[key]
+            return None if rec is None else rec.state.deleted
+        if key not in self.light:
+            self.prefetch_light(entity, [record_id])
+        return self.light[key]  # only ever read for records this batch has not touched
 
     def get(self, entity: str, record_id: str):
         if (entity, record_id) not in self.cache:
@@ -144,7 +167,6 @@ class Store:
             if name in native:
                 rec.state.values[name] = conv(native[name]) if conv else native[name]
         rec.state.meta.update(meta)
-        rec.row["field_meta"] = dict(rec.state.meta)
         if deleted is not None:
             rec.state.deleted = rec.row["deleted"] = deleted
         rec.state.version = rec.row["version"] = version
@@ -158,6 +180,7 @@ class Store:
         dirty = [rec for rec in self.cache.values() if rec is not None and rec.dirty]
         for rec in dirty:
             rec.row["search_text"] = search_text(ENTITIES[rec.entity], rec.state.values)
+            rec.row["field_meta"] = pack(rec.state.meta)
         for entity in INSERT_ORDER:
             table = ENTITIES[entity].table
             rows = [rec.row for rec in self.created if rec.entity == entity]
