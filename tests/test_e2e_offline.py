@@ -34,7 +34,7 @@ def test_offline_create_customer_and_log_visit_then_sync(live, phone):
 
     # Log a visit from the card: Log visit, notes, Save.
     page.click("[data-testid=card-log-visit]")
-    title = page.input_value("input[name=title]")
+    title = page.input_value("[data-testid=visit-form] input[name=title]")
     assert title.startswith("Kahvila Äänekoski – Jyväskylä – ")
     page.fill("[data-testid=visit-notes]", "Tilasivat uutuuskakkuja kokeiluun.")
     page.click("[data-testid=save-visit]")

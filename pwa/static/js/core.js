@@ -21,6 +21,7 @@ class AppState {
     this.generation = 0;
     this.derivedCache = new Map();
     this.dirty = new Set();
+    this.reloading = 0;
   }
 
   async init() {
@@ -77,9 +78,19 @@ class AppState {
     clearTimeout(this.reloadTimer);
     const entities = [...this.dirty];
     this.dirty.clear();
-    await Promise.all(entities.map((e) => this.reloadEntity(e)));
-    await this.reloadOutbox();
+    this.reloading += 1; // until the records are in memory, a finished sync is not yet on screen
+    try {
+      await Promise.all(entities.map((e) => this.reloadEntity(e)));
+      await this.reloadOutbox();
+    } finally {
+      this.reloading -= 1;
+    }
     this.emit("data");
+  }
+
+  /** True when every record the last sync stored is in the view. */
+  settled() {
+    return !this.dirty.size && !this.reloading;
   }
 
   async reloadEntity(entity) {

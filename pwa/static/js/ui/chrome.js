@@ -36,7 +36,7 @@ export function renderChrome(activeTab, title) {
   pill.dataset.status = state.status;
   pill.dataset.pending = String(pending);
   // For tests and the benchmark: the last sync is finished and its records are on screen.
-  pill.dataset.lastSync = state.status === "idle" && !app.dirty.size ? String(state.lastSync || "") : "";
+  pill.dataset.lastSync = state.status === "idle" && app.settled() ? String(state.lastSync || "") : "";
   pill.textContent = state.status === "syncing" ? t("syncing")
     : pending ? t("pending_n", { n: pending }) : t("synced_ago", { ago: fmtAgo(state.lastSync) });
   pill.onclick = () => (state.status === "auth" ? (location.hash = "#/login") : app.startSync());

@@ -1,0 +1,125 @@
+"""The rep's screens in Chromium: visit logging in few taps, planning, language, re-login, logout."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from e2e_support import (PASSWORD, api, browser_type_launch_args, eventually, live, live_session, login,  # noqa: F401
+                         phone, wait_synced)
+from server.extensions import db
+from server.models import Activity, ApiToken, Customer
+
+pytestmark = pytest.mark.e2e
+
+
+def activities(live, **where):
+    with live.app.app_context():
+        return db.session.scalars(select(Activity).filter_by(**where)).all()
+
+
+def test_log_a_visit_from_today_in_three_taps(live, phone):
+    api(live, "POST", "/api/customers", "manager", {"name": "Kahvila Aalto", "city": "Tampere", "owner_id": live.users["rep1"]})
+    _, page = phone()
+    login(page, live, "rep1")
+    taps = 0
+
+    def tap(selector):
+        nonlocal taps
+        taps += 1
+        page.click(selector)
+    tap("[data-testid=log-visit]")
+    tap("#pick-results [data-testid=customer-row] >> text=Kahvila Aalto")
+    page.fill("[data-testid=visit-notes]", "Kysyivät joulutuotteista.")
+    tap("[data-testid=save-visit]")
+    page.wait_for_selector("[data-testid=timeline-activity]")
+    assert taps <= 4
+    wait_synced(page)
+    [visit] = eventually(lambda: activities(live, status="done"))
+    assert visit.title == "Kahvila Aalto – Tampere – asiakaskäynti"
+    assert visit.notes == "Kysyivät joulutuotteista." and visit.type == "visit"
+
+
+def test_plan_a_visit_then_close_it_from_today(live, phone):
+    customer_id = api(live, "POST", "/api/customers", "manager", {"name": "Salonki Sointu", "city": "Oulu"}).json["id"]
+    _, page = phone()
+    login(page, live, "rep1")
+    page.goto(f"{live.url}/#/customers/{customer_id}/plan")
+    now = datetime.now()
+    page.fill("input[name=date]", now.strftime("%Y-%m-%d"))
+    page.fill("input[name=time]", (now + timedelta(minutes=5)).strftime("%H:%M"))
+    page.click("[data-testid=save-visit]")
+    page.wait_for_selector("[data-testid=customer-card]")
+    page.goto(f"{live.url}/#/today")
+    row = page.locator("[data-testid=visit-row]", has_text="Salonki Sointu")
+    row.locator("[data-testid=close-visit]").click()  # 1 tap
+    page.fill("[data-testid=visit-notes]", "Tilaus tehty.")
+    page.click("[data-testid=save-visit]")  # 2 taps
+    page.wait_for_selector("[data-testid=customer-card]")
+    wait_synced(page)
+    [visit] = eventually(lambda: activities(live, customer_id=customer_id, status="done"))
+    assert visit.notes == "Tilaus tehty."
+    starts = visit.starts_at.replace(tzinfo=timezone.utc)
+    assert abs(starts - datetime.now(timezone.utc)) < timedelta(minutes=10)  # local time sent as UTC
+    page.goto(f"{live.url}/#/today")
+    assert page.locator("[data-testid=visit-row]", has_text="Salonki Sointu").count() == 0
+
+
+@pytest.mark.parametrize("locale, tab", [("fi-FI", "Asiakkaat"), ("en-US", "Customers")])
+def test_language_follows_the_browser(live, phone, locale, tab):
+    _, page = phone(locale=locale)
+    login(page, live, "rep1")
+    assert page.inner_text("#tabs [data-tab=customers]") == tab
+
+
+def test_switch_language_in_settings(live, phone):
+    _, page = phone(locale="en-US")
+    login(page, live, "rep1")
+    page.goto(f"{live.url}/#/settings")
+    page.select_option("#lang", "fi")
+    page.wait_for_function("document.querySelector('#tabs [data-tab=settings]').textContent === 'Asetukset'")
+    page.reload()
+    page.wait_for_selector("#tabs [data-tab=settings] >> text=Asetukset")
+
+
+def test_expired_login_asks_again_and_keeps_the_outbox(live, phone):
+    customer_id = api(live, "POST", "/api/customers", "manager", {"name": "Leipomo Kuu"}).json["id"]
+    _, page = phone()
+    login(page, live, "rep1")
+    with live.app.app_context():  # the token is revoked on the server (e.g. by an admin)
+        db.session.query(ApiToken).delete()
+        db.session.commit()
+    page.goto(f"{live.url}/#/customers/{customer_id}/edit")
+    page.fill("input[name=city]", "Lahti")
+    page.click("#customer-form button[type=submit]")
+    page.click("#sync-pill")
+    page.wait_for_selector("#banner[data-kind=auth]")
+    assert page.get_attribute("#sync-pill", "data-pending") == "1"
+    page.click("#sync-pill")  # takes the rep to the login screen
+    page.wait_for_selector("#login-form")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    wait_synced(page)
+    with live.app.app_context():
+        assert eventually(lambda: db.session.get(Customer, customer_id).city == "Lahti")
+
+
+def test_logout_warns_about_unsynced_changes(live, phone):
+    context, page = phone()
+    login(page, live, "rep1")
+    context.set_offline(True)
+    page.goto(f"{live.url}/#/customers/new")
+    page.fill("input[name=name]", "Unsynced Oy")
+    page.click("#customer-form button[type=submit]")
+    page.wait_for_selector("[data-testid=customer-card]")
+    page.goto(f"{live.url}/#/settings")
+    messages = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
+    page.click("[data-testid=logout]")
+    assert messages and "1" in messages[0]
+    assert page.get_attribute("#sync-pill", "data-pending") == "1"  # still logged in, nothing lost
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-testid=logout]")
+    page.wait_for_selector("#login-form")
+    left = page.evaluate("""() => import('/static/js/core.js').then(async ({ app }) =>
+        [(await app.store.listOps()).length, (await app.store.all('customer')).length, await app.store.getMeta('token')])""")
+    assert left == [0, 0, None]
