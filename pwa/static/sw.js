@@ -90,24 +90,32 @@ self.addEventListener("push", (event) => {
 });
 
 self.addEventListener("notificationclick", (event) => {
-  const { url, task_id: taskId } = event.notification.data || {};
-  event.notification.close();
-  event.waitUntil((async () => {
-    if (taskId && (event.action === "done" || event.action === "tomorrow")) {
-      await taskAction(taskId, event.action);
-      return;
-    }
-    const target = new URL(url || "/#/today", self.location.origin).href;
-    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-    for (const client of windows) {
-      if ("focus" in client) {
-        await client.navigate(target).catch(() => client.postMessage({ type: "navigate", url: target }));
-        return client.focus();
-      }
-    }
-    return self.clients.openWindow(target);
-  })());
+  const work = onNotificationClick(event.notification, event.action);
+  try {
+    event.waitUntil(work);
+  } catch {
+    /* an untrusted (scripted) event cannot extend its lifetime; the work still runs */
+  }
 });
+
+/** A tap opens the card (in an open app window if there is one); an action button acts on the task. */
+async function onNotificationClick(notification, action) {
+  const { url, task_id: taskId } = notification.data || {};
+  notification.close();
+  if (taskId && (action === "done" || action === "tomorrow")) {
+    await taskAction(taskId, action);
+    return;
+  }
+  const target = new URL(url || "/#/today", self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  if (windows.length) {
+    const client = windows[0];
+    client.postMessage({ type: "navigate", url: target });
+    await client.focus().catch(() => {}); // focusing needs the user's tap; a scripted click has none
+    return;
+  }
+  await self.clients.openWindow(target);
+}
 
 /** "Done" closes the task, "Tomorrow" moves it a day: queued in the outbox, synced when possible. */
 async function taskAction(taskId, action) {
