@@ -41,6 +41,28 @@ def build_spec() -> dict:
                                              "responses": {"200": _resp("User"), **_errors(401)}}})
     spec.path("/api/me/calendar-token", operations={"post": {"summary": "Rotate the calendar URL",
                                                              "responses": {"201": _resp("New URL"), **_errors(401)}}})
+    spec.path("/api/me/calendar", operations={"get": {
+        "summary": "Calendar feed links (https, webcal; team feed for managers)",
+        "responses": {"200": _resp("Links"), **_errors(401)}}})
+    level_body = {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {
+        "visit_interval_days": {"type": "integer", "minimum": 1}, "followup_delay_days": {"type": "integer", "minimum": 0}}}}}}
+    spec.path("/api/service-levels", operations={"get": {
+        "summary": "Visit interval and follow-up delay per segment", "responses": {"200": _resp("Levels"), **_errors(401)}}})
+    spec.path("/api/service-levels/{segment}", operations={"put": {
+        "summary": "Set a segment's service level (managers)", "requestBody": level_body,
+        "parameters": [{"name": "segment", "in": "path", "required": True, "schema": {"type": "string", "enum": list("ABCD")}}],
+        "responses": {"200": _resp("Levels"), **_errors(400, 401, 403, 404, 415, 422)}}})
+    subscription = {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {
+        "endpoint": {"type": "string"}, "keys": {"type": "object", "properties": {
+            "p256dh": {"type": "string"}, "auth": {"type": "string"}}}}}}}}
+    spec.path("/api/push/vapid-public-key", operations={"get": {
+        "summary": "The server's VAPID public key (base64url)", "responses": {"200": _resp("Key"), **_errors(401, 503)}}})
+    spec.path("/api/push/subscriptions", operations={
+        "get": {"summary": "My push subscriptions", "responses": {"200": _resp("Subscriptions"), **_errors(401)}},
+        "post": {"summary": "Register this browser's PushSubscription", "requestBody": subscription,
+                 "responses": {"201": _resp("Registered"), **_errors(400, 401, 415, 422)}},
+        "delete": {"summary": "Remove a PushSubscription", "requestBody": subscription,
+                   "responses": {"204": _resp("Removed"), **_errors(400, 401, 404)}}})
     for name, entity in ENTITIES.items():
         title = name.capitalize()
         spec.components.schema(title, schema=SCHEMAS[name])
