@@ -2,7 +2,7 @@
 from flask import Flask
 
 from .config import Config
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import csrf, db, login_manager, migrate
 
 
 def create_app(config=None) -> Flask:
@@ -22,7 +22,6 @@ def create_app(config=None) -> Flask:
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app)
 
     from . import models  # noqa: F401  (register tables with SQLAlchemy)
     from .db_events import install as install_db_events
@@ -30,7 +29,7 @@ def create_app(config=None) -> Flask:
     from .sync.api import bp as sync_bp
     from .calendar.feed import bp as calendar_bp
     from .pwa import bp as pwa_bp
-    from . import office  # noqa: F401  (session user loader)
+    from .office import register as register_office
     from .cli import register as register_cli
 
     install_db_events(app)
@@ -38,6 +37,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(sync_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(pwa_bp)
+    register_office(app)
     register_cli(app)
     return app
 

@@ -2,12 +2,13 @@
 from datetime import timedelta
 from functools import wraps
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, g, request
 from marshmallow import Schema, fields, validate
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
+from ..accounts import LoginRefused, authenticate
 from ..extensions import db
-from ..models import ApiToken, LoginFailure, User, hash_token, utcnow
+from ..models import ApiToken, User, hash_token, utcnow
 from ..sync.rules import Actor
 from .errors import ApiError
 from .json_body import json_body
@@ -28,19 +29,12 @@ def user_json(user: User) -> dict:
 @bp.post("/token")
 def login():
     data = LoginSchema().load(json_body())
-    email = data["email"].strip().lower()
-    window_start = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    failures = db.session.scalar(
-        select(func.count()).select_from(LoginFailure).where(LoginFailure.email == email, LoginFailure.at >= window_start)
-    )
-    if failures >= current_app.config["LOGIN_MAX_FAILURES"]:
-        raise ApiError(429, "Too many failed logins for this e-mail; wait 15 minutes and try again.")
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    if user is None or not user.active or not user.check_password(data["password"]):
-        db.session.add(LoginFailure(email=email))
-        db.session.commit()
+    try:
+        user = authenticate(data["email"], data["password"])
+    except LoginRefused as refused:
+        if refused.reason == "throttled":
+            raise ApiError(429, "Too many failed logins for this e-mail; wait 15 minutes and try again.")
         raise ApiError(401, "Wrong e-mail or password.", "invalid_credentials")
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
     token, plain = ApiToken.issue(user, data.get("device_name"))
     db.session.add(token)
     db.session.commit()

@@ -1,2 +1,30 @@
-"""The back office: server-rendered pages for managers and customer service."""
+"""The back office: server-rendered pages for managers and customer service (sessions, CSRF, fi/en)."""
+from flask import render_template, request
+from flask_babel import gettext
+
 from . import session  # noqa: F401  (registers the Flask-Login user loader)
+from .views import bp
+
+LANGUAGES = ("fi", "en")
+
+
+def select_locale() -> str:
+    """Finnish unless the browser prefers English."""
+    return request.accept_languages.best_match(LANGUAGES) or "fi"
+
+
+def register(app) -> None:
+    from flask_babel import get_locale
+    from flask_wtf.csrf import CSRFError
+
+    from ..extensions import babel
+
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories="office/translations")
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.register_blueprint(bp)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_err):
+        # An expired or missing token (a form left open overnight): say so in words, keep the page.
+        return render_template("office/error.html", message=gettext("The form expired; please try again.")), 400

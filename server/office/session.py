@@ -11,3 +11,4 @@ def load_user(user_id: str):
 
 login_manager.login_view = "office.login"
 login_manager.session_protection = "strong"
+

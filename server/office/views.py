@@ -1,0 +1,86 @@
+"""Back-office pages: login, the user's calendar subscription, and what the reminders did."""
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..accounts import LoginRefused, authenticate
+from ..calendar.links import feed_links
+from ..extensions import db
+from ..reminders.status import reminders_status
+from .forms import ConfirmForm, LoginForm
+
+bp = Blueprint("office", __name__, url_prefix="/office")
+
+
+def role_required(role: str):
+    """Require a logged-in user of at least `role`; others get 403, never the page."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if not current_user.at_least(role):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: an open redirect would let a link send users anywhere."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("office.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except LoginRefused as refused:
+            db.session.commit()
+            message = (_("Too many failed logins for this e-mail; wait 15 minutes and try again.")
+                       if refused.reason == "throttled" else _("Wrong e-mail or password."))
+            form.password.errors.append(message)
+            return render_template("office/login.html", form=form), 429 if refused.reason == "throttled" else 401
+        db.session.commit()
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("office/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    if ConfirmForm().validate_on_submit():
+        logout_user()
+        flash(_("You have logged out."))
+        return redirect(url_for("office.login"))
+    abort(400)
+
+
+@bp.get("/")
+@login_required
+def home():
+    return render_template("office/home.html", links=feed_links(current_user), form=ConfirmForm())
+
+
+@bp.post("/calendar/rotate")
+@login_required
+def rotate_calendar():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    current_user.calendar_generation += 1
+    db.session.commit()
+    flash(_("Your calendar link was changed. Subscribe again with the new link; the old one no longer works."))
+    return redirect(url_for("office.home"))
+
+
+@bp.get("/reminders")
+@role_required("service")
+def reminders():
+    return render_template("office/reminders.html", status=reminders_status(db.session), form=ConfirmForm())
