@@ -123,3 +123,45 @@ def test_logout_warns_about_unsynced_changes(live, phone):
     left = page.evaluate("""() => import('/static/js/core.js').then(async ({ app }) =>
         [(await app.store.listOps()).length, (await app.store.all('customer')).length, await app.store.getMeta('token')])""")
     assert left == [0, 0, None]
+
+
+def test_rejected_change_is_shown_fixed_and_sent_again(live, phone):
+    api(live, "POST", "/api/customers", "manager", {"name": "Konepaja Oy", "business_id": "0737546-2"})
+    context, page = phone()
+    login(page, live, "rep1")
+    context.set_offline(True)  # the phone cannot know the Y-tunnus is taken
+    page.goto(f"{live.url}/#/customers/new")
+    page.fill("input[name=name]", "Konepaja Toinen")
+    page.fill("input[name=business_id]", "0737546-2")
+    page.click("#customer-form button[type=submit]")
+    page.wait_for_selector("[data-testid=customer-card]")
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_synced(page)
+
+    page.goto(f"{live.url}/#/attention")
+    item = page.locator("[data-testid=rejected]")
+    item.wait_for()
+    assert "Y-tunnus" in item.inner_text()  # the error names the field
+    item.locator("input[name=business_id]").fill("")
+    item.locator("button[data-action=resend]").click()
+    wait_synced(page)
+    with live.app.app_context():
+        [fixed] = eventually(lambda: db.session.scalars(select(Customer).filter_by(name="Konepaja Toinen")).all())
+        assert fixed.business_id is None
+    page.wait_for_function("document.querySelectorAll('[data-testid=rejected]').length === 0")
+
+
+def test_every_screen_fits_a_360_px_phone(live, phone):
+    customer_id = api(live, "POST", "/api/customers", "manager", {
+        "name": "Erittäin Pitkäniminen Leipomo- ja Kahvilaketju Oy Ab", "city": "Kauniainen",
+        "email": "tilaukset.pitkanimisempi.osoite@leipomo-ja-kahvilaketju.example.fi"}).json["id"]
+    _, page = phone()
+    login(page, live, "rep1")
+    routes = ["today", "customers", f"customers/{customer_id}", f"customers/{customer_id}/edit",
+              f"customers/{customer_id}/visit", f"customers/{customer_id}/plan", "visit", "tasks", "attention", "settings"]
+    for route in routes:
+        page.goto(f"{live.url}/#/{route}")
+        page.wait_for_timeout(100)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"#/{route} is {width} px wide"
