@@ -86,6 +86,13 @@ def wait_synced(page, since: int = 0, timeout=15000) -> None:
         arg=since, timeout=timeout)
 
 
+def back_online(context, page) -> None:
+    """Give the phone its network back: the app notices by itself (the `online` event) and syncs."""
+    since = last_sync(page)
+    context.set_offline(False)
+    wait_synced(page, since=since)
+
+
 def api(live, method: str, path: str, who: str, json=None):
     """Call the API as a user, the way an integration would."""
     client = live.app.test_client()

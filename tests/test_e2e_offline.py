@@ -1,9 +1,19 @@
 """The PWA in real Chromium: works offline after one visit, and offline edits reach the server."""
 import pytest
+from e2e_support import (  # noqa: F401
+    api,
+    back_online,
+    browser_type_launch_args,
+    eventually,
+    live,
+    live_session,
+    login,
+    new_id,
+    phone,
+    wait_synced,
+)
 from sqlalchemy import select
 
-from e2e_support import (api, browser_type_launch_args, eventually, live, live_session, login,  # noqa: F401
-                         new_id, phone, wait_synced)
 from server.extensions import db
 from server.models import Activity, Customer
 
@@ -48,9 +58,7 @@ def test_offline_create_customer_and_log_visit_then_sync(live, phone):
     assert not server_rows(live, Customer, name="Kahvila Äänekoski")
 
     # Back online: the app syncs by itself and the server has both.
-    context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    wait_synced(page)
+    back_online(context, page)
     [customer] = eventually(lambda: server_rows(live, Customer, name="Kahvila Äänekoski"))
     [visit] = server_rows(live, Activity, customer_id=customer.id)
     assert visit.status == "done" and visit.notes == "Tilasivat uutuuskakkuja kokeiluun."
@@ -76,9 +84,7 @@ def test_same_field_edited_offline_on_two_phones(live, phone):
         page.wait_for_timeout(50)  # rep2's edit is the later one
 
     for ctx, page in ((ctx2, page2), (ctx1, page1)):  # the later edit arrives first: order must not matter
-        ctx.set_offline(False)
-        page.evaluate("window.dispatchEvent(new Event('online'))")
-        wait_synced(page)
+        back_online(ctx, page)
 
     def phone_on_server():
         with live.app.app_context():
@@ -121,9 +127,7 @@ def test_visit_logged_offline_survives_a_deleted_customer(live, phone):
     with live.app.app_context():
         assert db.session.get(Customer, customer_id).deleted
 
-    context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    wait_synced(page)
+    back_online(context, page)
 
     with live.app.app_context():
         customer = db.session.get(Customer, customer_id)

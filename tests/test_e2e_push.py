@@ -4,9 +4,18 @@ import json
 from datetime import date
 
 import pytest
+from e2e_support import (  # noqa: F401
+    api,
+    back_online,
+    browser_type_launch_args,
+    eventually,
+    live,
+    live_session,
+    login,
+    phone,
+    wait_synced,
+)
 
-from e2e_support import (api, browser_type_launch_args, eventually, live, live_session, login,  # noqa: F401
-                         phone, wait_synced)
 from server.extensions import db
 from server.models import Task
 from server.reminders.messages import task_message
@@ -78,8 +87,6 @@ def test_done_action_works_offline_through_the_outbox(live, phone, reminder):
     with live.app.app_context():
         assert db.session.get(Task, task_id).status == "open"
 
-    context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    wait_synced(page)
+    back_online(context, page)
     with live.app.app_context():
         assert eventually(lambda: db.session.get(Task, task_id).status == "done")

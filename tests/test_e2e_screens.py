@@ -2,10 +2,20 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from e2e_support import (  # noqa: F401
+    PASSWORD,
+    api,
+    back_online,
+    browser_type_launch_args,
+    eventually,
+    live,
+    live_session,
+    login,
+    phone,
+    wait_synced,
+)
 from sqlalchemy import select
 
-from e2e_support import (PASSWORD, api, browser_type_launch_args, eventually, live, live_session, login,  # noqa: F401
-                         phone, wait_synced)
 from server.extensions import db
 from server.models import Activity, ApiToken, Customer
 
@@ -135,9 +145,7 @@ def test_rejected_change_is_shown_fixed_and_sent_again(live, phone):
     page.fill("input[name=business_id]", "0737546-2")
     page.click("#customer-form button[type=submit]")
     page.wait_for_selector("[data-testid=customer-card]")
-    context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    wait_synced(page)
+    back_online(context, page)
 
     page.goto(f"{live.url}/#/attention")
     item = page.locator("[data-testid=rejected]")
