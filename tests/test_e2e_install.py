@@ -2,9 +2,16 @@
 import json
 
 import pytest
-
-from e2e_support import (browser_type_launch_args, chromium_launch_args, eventually, live, live_session, login,  # noqa: F401
-                         phone, wait_synced)
+from e2e_support import (  # noqa: F401
+    browser_type_launch_args,
+    chromium_launch_args,
+    eventually,
+    live,
+    live_session,
+    login,
+    phone,
+    wait_synced,
+)
 
 pytestmark = pytest.mark.e2e
 
