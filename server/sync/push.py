@@ -7,13 +7,12 @@ caller owns the transaction, so a failure anywhere leaves nothing behind.
 from datetime import datetime, timezone
 
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from ..entities import ENTITIES, CASCADE, NULLIFY
-from ..models import OpLedger, QuarantinedOp, new_id
+from ..models import QuarantinedOp, new_id
 from ..reminders import followups
 from ..schemas.fast import fast_load
-from . import rules
+from . import ledger, rules
 from .merge import AT, DELETED, USER, Lost, Op, changed_since, merge_delete, merge_put, stamp, unseen
 from .store import Store, convs
 from .versions import VersionAllocator
@@ -45,11 +44,7 @@ class Push:
         self.quarantine: list = []
 
     def run(self, ops: list) -> list:
-        ids = [op["op_id"] for op in ops]
-        for start in range(0, len(ids), 500):
-            query = select(OpLedger.op_id, OpLedger.status, OpLedger.version, OpLedger.result)
-            for row in self.session.execute(query.where(OpLedger.op_id.in_(ids[start:start + 500]))):
-                self.ledger[row.op_id] = row.result or _plain_result(row.op_id, row.status, row.version)
+        self.ledger.update(ledger.seen(self.store.conn, [op["op_id"] for op in ops]))
         targets: dict = {}
         pointed: dict = {}  # records the ops point at: only whether they exist and are alive
         for op in ops:  # one query per entity for the records, one for what they point at
@@ -74,8 +69,7 @@ class Push:
         results = [self.apply(op) for op in ops]
         followups.after_ops(self, ops, results)  # server-made follow-up tasks, same transaction
         self.store.flush()
-        if self.new_ledger:
-            self.session.execute(OpLedger.__table__.insert(), self.new_ledger)
+        ledger.write(self.store.conn, self.new_ledger)
         if self.quarantine:
             self.session.execute(QuarantinedOp.__table__.insert(), self.quarantine)
         self.versions.finish()
@@ -85,57 +79,63 @@ class Push:
     def apply(self, raw: dict) -> dict:
         if raw["op_id"] in self.ledger:
             return self.ledger[raw["op_id"]]
-        edited = min(raw["edited_at"], self.now)  # a clock ahead of the server's is clamped
-        if edited not in self._instants:  # phones send runs of ops with one timestamp
-            self._instants[edited] = normalise_instant(edited)
-        op = Op(op_id=raw["op_id"], entity=raw["entity"], id=raw["id"], type=raw["type"],
-                base_version=raw.get("base_version", 0), fields={}, edited_at=self._instants[edited],
-                client_id=self.client_id, user_id=self.actor.id, device_at=normalise_instant(raw["edited_at"]))
+        entity, record_id, op_id = raw["entity"], raw["id"], raw["op_id"]
         self.lost: list = []
         self.reason = "invalid"
-        self.current_entity, self.current_id = op.entity, op.id
-        if op.type == "delete":
-            status, errors = self.delete(op)
+        self.current_entity, self.current_id = entity, record_id
+        if raw["type"] == "delete":
+            status, errors = self.delete(self.op(raw, {}))
         else:
-            status, errors = self.put(op, raw.get("fields") or {})
-        rec = self.store.get(op.entity, op.id)
-        result = {"op_id": op.op_id, "status": status, "version": rec.state.version if rec else 0,
+            status, errors = self.put(raw, raw.get("fields") or {})
+        rec = self.store.cache.get((entity, record_id))
+        result = {"op_id": op_id, "status": status, "version": rec.state.version if rec else 0,
                   "conflicts": self.lost, "errors": errors}
         if status == "rejected":
             result["reason"] = self.reason  # "invalid" or "forbidden": REST answers 422 or 403
-        self.ledger[op.op_id] = result
+        self.ledger[op_id] = result
         plain = status == "applied" and not self.lost
-        self.new_ledger.append(dict(op_id=op.op_id, client_id=self.client_id, user_id=self.actor.id,
-                                    entity=op.entity, record_id=op.id, status=status, version=result["version"],
+        self.new_ledger.append(dict(op_id=op_id, client_id=self.client_id, user_id=self.actor.id,
+                                    entity=entity, record_id=record_id, status=status, version=result["version"],
                                     result=None if plain else result, received_at=self.store.now))
         if status == "rejected":
-            self.quarantine.append(dict(op_id=op.op_id, client_id=self.client_id, user_id=self.actor.id,
-                                        entity=op.entity, record_id=op.id, op=_jsonable(raw), errors=errors,
+            self.quarantine.append(dict(op_id=op_id, client_id=self.client_id, user_id=self.actor.id,
+                                        entity=entity, record_id=record_id, op=_jsonable(raw), errors=errors,
                                         created_at=self.now.replace(tzinfo=None), resolved=False))
         return result
 
-    def put(self, op: Op, fields: dict):
-        entity = ENTITIES[op.entity]
-        rec = self.store.get(op.entity, op.id)
+    def op(self, raw: dict, fields: dict) -> Op:
+        """The merge's view of an op: instants clamped and normalised, validated wire fields."""
+        device = raw["edited_at"]
+        if device not in self._instants:  # phones send runs of ops with one timestamp
+            edited = min(device, self.now)  # a clock ahead of the server's is clamped
+            self._instants[device] = (normalise_instant(edited), normalise_instant(device))
+        edited_at, device_at = self._instants[device]
+        return Op(op_id=raw["op_id"], entity=raw["entity"], id=raw["id"], type=raw["type"],
+                  base_version=raw.get("base_version", 0), fields=fields, edited_at=edited_at,
+                  client_id=self.client_id, user_id=self.actor.id, device_at=device_at)
+
+    def put(self, raw: dict, fields: dict):
+        entity_name = raw["entity"]
+        rec = self.store.get(entity_name, raw["id"])
         creating = rec is None
         if creating:
-            fields = rules.create_defaults(self.actor, op.entity, fields)
+            fields = rules.create_defaults(self.actor, entity_name, fields)
         try:
-            schema = _schema(op.entity)
+            schema = _schema(entity_name)
             loaded = fast_load(schema, fields, not creating)
             if loaded is None:
                 loaded = schema.load(fields, partial=not creating)
         except ValidationError as err:
             return "rejected", flatten_errors(err.messages)
-        wire = {name: (conv(loaded[name]) if conv else loaded[name]) for name, conv in convs(op.entity) if name in loaded}
-        errors = rules.check(self.actor, op.entity, "put", None if creating else rec.state.values, wire)
+        wire = {name: (conv(loaded[name]) if conv else loaded[name]) for name, conv in convs(entity_name) if name in loaded}
+        errors = rules.check(self.actor, entity_name, "put", None if creating else rec.state.values, wire)
         if errors:
             self.reason = "forbidden"
             return "rejected", errors
+        op = self.op(raw, wire)
         errors = self.check_references(op, loaded)
         if errors:
             return "rejected", errors
-        op = Op(**{**op.__dict__, "fields": wire})
         version = self.versions.next()
         outcome = merge_put(None if creating else rec.state, op, version)
         if creating:
@@ -241,10 +241,6 @@ class Push:
 _SCHEMAS: dict = {}
 
 
-def _plain_result(op_id: str, status: str, version: int) -> dict:
-    return {"op_id": op_id, "status": status, "version": version, "conflicts": [], "errors": {}}
-
-
 def _schema(entity: str):
     """One schema instance per entity: building one deep-copies its fields (most of a push's time)."""
     if entity not in _SCHEMAS:
@@ -257,7 +253,8 @@ def _revived(gone, op):
 
 
 def _parse(text):
-    return None if not text else datetime.strptime(text, EDITED_AT_FORMAT)
+    # The inverse of normalise_instant; fromisoformat is ~20 times faster than strptime
+    return None if not text else datetime.fromisoformat(text[:-1])
 
 
 def flatten_errors(messages, prefix="") -> dict:

@@ -58,10 +58,9 @@ class Store:
 
     def prefetch(self, entity: str, ids) -> None:
         ids = [i for i in set(ids) if (entity, i) not in self.cache]
-        table = ENTITIES[entity].table
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            for row in self.conn.execute(select(table).where(table.c.id.in_(chunk))).mappings():
+            for row in self.conn.execute(_by_ids(entity, light=False), {"ids": chunk}).mappings():
                 self.cache[(entity, row["id"])] = self._rec(entity, row)
             for i in chunk:
                 self.cache.setdefault((entity, i), None)
@@ -69,10 +68,9 @@ class Store:
     def prefetch_light(self, entity: str, ids) -> None:
         """Load only id and tombstone flag of records a batch points at (no metadata to decode)."""
         ids = [i for i in set(ids) if (entity, i) not in self.cache and (entity, i) not in self.light]
-        table = ENTITIES[entity].table
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            for rid, deleted in self.conn.execute(select(table.c.id, table.c.deleted).where(table.c.id.in_(chunk))):
+            for rid, deleted in self.conn.execute(_by_ids(entity, light=True), {"ids": chunk}):
                 self.light[(entity, rid)] = deleted
             for i in chunk:
                 self.light.setdefault((entity, i), None)
@@ -172,14 +170,17 @@ class Store:
         rec.state.version = rec.row["version"] = version
         rec.row["updated_at"] = self.now
         rec.touched_fields.update(native)
-        rec.touched_fields.update(("version", "updated_at", "field_meta", "deleted", "search_text"))
+        rec.touched_fields.update(("version", "updated_at", "field_meta", "deleted"))
+        if not _SEARCHED[rec.entity].isdisjoint(native):
+            rec.touched_fields.add("search_text")
         rec.dirty = True
 
     def flush(self) -> None:
         """Write every changed record: inserts in reference order, then updates."""
         dirty = [rec for rec in self.cache.values() if rec is not None and rec.dirty]
         for rec in dirty:
-            rec.row["search_text"] = search_text(ENTITIES[rec.entity], rec.state.values)
+            if rec.new or "search_text" in rec.touched_fields:
+                rec.row["search_text"] = search_text(ENTITIES[rec.entity], rec.state.values)
             rec.row["field_meta"] = pack(rec.state.meta)
         for entity in INSERT_ORDER:
             table = ENTITIES[entity].table
@@ -200,6 +201,22 @@ class Store:
             rec.new = rec.dirty = False
             rec.touched_fields = set()
         self.created = []
+
+
+_SEARCHED = {name: frozenset(entity.search) for name, entity in ENTITIES.items()}
+# A stored record is loaded for the merge: its creation time and search text are never read
+# (an update sets updated_at, and search_text only when a searched field changes).
+_NOT_LOADED = ("created_at", "updated_at", "search_text")
+_QUERIES: dict = {}
+
+
+def _by_ids(entity: str, light: bool):
+    """SELECT records (whole, or id and tombstone flag) by a list of ids; built once, cached compiled."""
+    if (entity, light) not in _QUERIES:
+        table = ENTITIES[entity].table
+        columns = [table.c.id, table.c.deleted] if light else [c for c in table.c if c.name not in _NOT_LOADED]
+        _QUERIES[(entity, light)] = select(*columns).where(table.c.id.in_(bindparam("ids", expanding=True)))
+    return _QUERIES[(entity, light)]
 
 
 _DEFAULTS: dict = {}
