@@ -19,9 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from e2e_support import chromium_launch_args, start_live_server, wait_synced  # noqa: E402
+from e2e_support import chromium_launch_args, start_live_server, wait_synced
+from playwright.sync_api import sync_playwright
 
 QUERY = "kahvila tampere"
 KEYSTROKE_JS = """async text => {

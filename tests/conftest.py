@@ -23,6 +23,7 @@ from server.sync.rules import Actor
 from server.sync.versions import ensure_counter
 
 PASSWORD = "demo1234"
+pytest_plugins = ["e2e_support"]  # the browser tests' fixtures (live server, Chromium, phones)
 
 
 def pytest_collection_modifyitems(items):

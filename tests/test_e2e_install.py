@@ -2,16 +2,7 @@
 import json
 
 import pytest
-from e2e_support import (  # noqa: F401
-    browser_type_launch_args,
-    chromium_launch_args,
-    eventually,
-    live,
-    live_session,
-    login,
-    phone,
-    wait_synced,
-)
+from e2e_support import chromium_launch_args, eventually, login
 
 pytestmark = pytest.mark.e2e
 
@@ -67,8 +58,10 @@ def test_new_version_replaces_old_cache(live, phone):
     live.app.config["PWA_VERSION_SALT"] = "release-2"
     try:
         page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
-        new = eventually(lambda: (lambda keys: keys if keys != old and len(keys) == 1 else None)(
-            page.evaluate("caches.keys()")))
+        def replaced():
+            keys = page.evaluate("caches.keys()")
+            return keys if keys != old and len(keys) == 1 else None
+        new = eventually(replaced)
         assert new, "the new service worker did not replace the old cache"
         assert new[0].startswith("kentta-shell-") and new[0] != old[0]
         # The new cache holds the whole shell: offline reload still works.

@@ -1,17 +1,6 @@
 """The PWA in real Chromium: works offline after one visit, and offline edits reach the server."""
 import pytest
-from e2e_support import (  # noqa: F401
-    api,
-    back_online,
-    browser_type_launch_args,
-    eventually,
-    live,
-    live_session,
-    login,
-    new_id,
-    phone,
-    wait_synced,
-)
+from e2e_support import api, back_online, eventually, login, wait_synced
 from sqlalchemy import select
 
 from server.extensions import db

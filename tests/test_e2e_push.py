@@ -4,17 +4,7 @@ import json
 from datetime import date
 
 import pytest
-from e2e_support import (  # noqa: F401
-    api,
-    back_online,
-    browser_type_launch_args,
-    eventually,
-    live,
-    live_session,
-    login,
-    phone,
-    wait_synced,
-)
+from e2e_support import api, back_online, eventually, login
 
 from server.extensions import db
 from server.models import Task

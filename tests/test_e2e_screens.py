@@ -1,19 +1,8 @@
 """The rep's screens in Chromium: visit logging in few taps, planning, language, re-login, logout."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from e2e_support import (  # noqa: F401
-    PASSWORD,
-    api,
-    back_online,
-    browser_type_launch_args,
-    eventually,
-    live,
-    live_session,
-    login,
-    phone,
-    wait_synced,
-)
+from e2e_support import PASSWORD, api, back_online, eventually, login, wait_synced
 from sqlalchemy import select
 
 from server.extensions import db
@@ -68,8 +57,8 @@ def test_plan_a_visit_then_close_it_from_today(live, phone):
     wait_synced(page)
     [visit] = eventually(lambda: activities(live, customer_id=customer_id, status="done"))
     assert visit.notes == "Tilaus tehty."
-    starts = visit.starts_at.replace(tzinfo=timezone.utc)
-    assert abs(starts - datetime.now(timezone.utc)) < timedelta(minutes=10)  # local time sent as UTC
+    starts = visit.starts_at.replace(tzinfo=UTC)
+    assert abs(starts - datetime.now(UTC)) < timedelta(minutes=10)  # local time sent as UTC
     page.goto(f"{live.url}/#/today")
     assert page.locator("[data-testid=visit-row]", has_text="Salonki Sointu").count() == 0
 
