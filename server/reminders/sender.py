@@ -1,11 +1,11 @@
 """Send queued reminders: claim a batch, push each one, record what the push service said.
 
-Claiming is one UPDATE ... WHERE status is claimable, with a fresh claim token (on PostgreSQL its
-row picks use FOR UPDATE SKIP LOCKED, so parallel runs take different rows instead of queueing);
-the claim commits before any request goes out, so two runs never hold one row. A row becomes
-"sent" only after a 2xx from the push service. A run that dies mid-send leaves rows "sending";
-after CLAIM_TIMEOUT they are claimable again (at-least-once for that crash; the per-task Topic
-lets the push service replace an undelivered duplicate).
+A claim marks rows "sending" with a fresh claim token and commits before any request goes out,
+so two runs never hold one row (PostgreSQL: pick with FOR UPDATE SKIP LOCKED, then update;
+SQLite: one UPDATE under its write lock). A row becomes "sent" only after a 2xx from the push
+service. A run that dies mid-send leaves rows "sending"; after CLAIM_TIMEOUT they are claimable
+again (at-least-once for that crash; the per-task Topic lets the push service replace an
+undelivered duplicate).
 """
 import secrets
 import time as clock
