@@ -1,7 +1,8 @@
 """Realistic demo data (SPEC §1's cases), written through the merge like every other write."""
 import random
 import time
-from datetime import datetime, timezone
+import uuid
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select, text
 
@@ -10,7 +11,9 @@ from ..entities import ENTITIES
 from ..extensions import db
 from ..models import Customer, Task, User
 from ..sync.push import apply_ops
+from ..reminders.followups import followup_task_id
 from ..sync.rules import Actor
+from ..sync.versions import latest
 from .shapes import Benchmark, Demo
 
 DEMO_USERS = [
@@ -57,6 +60,7 @@ def load_demo(size: int | None = None, seed: int = 1, progress=print) -> dict:
             done = min(start + BATCH, len(phase))
             if done == len(phase) or number % REPORT_EVERY == 0:
                 progress(f"{plural} {done}/{len(phase)} ({time.perf_counter() - started:.1f} s)")
+    _close_old_follow_ups(actor, [op for op in ops if op["entity"] == "task"], now)
     if db.engine.dialect.name == "postgresql":  # fresh statistics, or pulls plan for empty tables
         db.session.execute(text("ANALYZE"))
         db.session.commit()
@@ -75,13 +79,36 @@ def _push(actor: Actor, batch: list) -> None:
 
 
 def _without_existing_follow_ups(tasks: list) -> list:
-    """Skip a follow-up for a delivery that already has one (the server may make them itself)."""
+    """The server makes a delivery's follow-up itself: drop the demo's own, but keep its story —
+    a follow-up the demo has as done is marked done on the server-made task."""
     wanted = [op["fields"]["delivery_id"] for op in tasks if op["fields"].get("delivery_id")]
     have = set()
     for start in range(0, len(wanted), BATCH):
         query = select(Task.delivery_id).where(Task.delivery_id.in_(wanted[start:start + BATCH]))
         have.update(db.session.scalars(query))
-    return [op for op in tasks if op["fields"].get("delivery_id") not in have]
+    seen = latest(db.session)  # the demo has seen every server-made task: its edit is not a conflict
+    out = []
+    for op in tasks:
+        delivery_id = op["fields"].get("delivery_id")
+        if delivery_id not in have:
+            out.append(op)
+        elif op["fields"].get("status") == "done":
+            out.append({**op, "id": followup_task_id(delivery_id), "base_version": seen, "fields": {"status": "done"}})
+    return out
+
+
+def _close_old_follow_ups(actor: Actor, demo_tasks: list, now: datetime) -> None:
+    """Server-made follow-ups of old deliveries the demo tells no story about were called long ago."""
+    keep_open = {followup_task_id(op["fields"]["delivery_id"]) for op in demo_tasks
+                 if op["fields"].get("delivery_id") and op["fields"].get("status") != "done"}
+    cutoff = (now - timedelta(days=14)).date()
+    old = db.session.scalars(select(Task.id).where(Task.kind == "follow_up", Task.status == "open",
+                                                   Task.due_on < cutoff, Task.deleted.is_(False))).all()
+    seen = latest(db.session)
+    ops = [{"op_id": str(uuid.uuid4()), "entity": "task", "id": tid, "type": "put", "base_version": seen,
+            "fields": {"status": "done"}, "edited_at": now} for tid in old if tid not in keep_open]
+    for start in range(0, len(ops), BATCH):
+        _push(actor, ops[start:start + BATCH])
 
 
 def _live(entity: str) -> int:
