@@ -1,16 +1,18 @@
 """REST blueprints under /api/."""
-from . import errors
-from .auth import bp as auth_bp
-from .me import bp as me_bp
-from .openapi import bp as openapi_bp
-from .push import bp as push_bp
-from .resources import make_blueprint
-from .settings import bp as settings_bp
 
 
 def register(app) -> None:
     """Register the error handlers and every /api/ blueprint (all exempt from CSRF: bearer auth)."""
+    # Imported here, not at module level: server.operations needs api.errors, and the resource
+    # views need server.operations, so a top-level import would make the two packages a cycle.
     from ..extensions import csrf
+    from . import errors
+    from .auth import bp as auth_bp
+    from .me import bp as me_bp
+    from .openapi import bp as openapi_bp
+    from .push import bp as push_bp
+    from .resources import make_blueprint
+    from .settings import bp as settings_bp
 
     errors.register(app)
     blueprints = [auth_bp, me_bp, openapi_bp, settings_bp, push_bp]
