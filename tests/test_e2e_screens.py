@@ -162,3 +162,16 @@ def test_every_screen_fits_a_360_px_phone(live, phone):
         page.wait_for_timeout(100)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"#/{route} is {width} px wide"
+
+
+def test_settings_show_the_calendar_link_as_webcal_and_https(live, phone):
+    _, page = phone()
+    login(page, live, "rep1")
+    page.goto(f"{live.url}/#/settings")
+    https = page.input_value("[data-testid=calendar-https]")
+    assert https.startswith("http://") and https.endswith(".ics")
+    assert page.get_attribute("[data-testid=webcal-link]", "href") == "webcal://" + https.split("://", 1)[1]
+    assert page.locator("[data-testid=team-webcal]").count() == 0  # reps have no team feed
+    with live.app.test_client() as client:
+        feed = client.get(https.split(live.url, 1)[1])
+        assert feed.status_code == 200 and feed.mimetype == "text/calendar"

@@ -29,6 +29,8 @@ export function render(_params, root, opts = {}) {
         <p><a class="button primary" href="${webcal}" data-testid="webcal-link">${t("subscribe_calendar")}</a></p>
         <label>${t("calendar_link_copy")}<input readonly value="${https}" data-testid="calendar-https" id="cal-url"></label>
         <button type="button" id="copy-cal">${t("copy")}</button>
+        ${user.team_calendar_url ? html`<p><a class="button" href="${user.team_calendar_url.replace(/^https?:\/\//, "webcal://")}"
+          data-testid="team-webcal">${t("subscribe_team_calendar")}</a></p>` : ""}
         <details><summary>${t("calendar_howto")}</summary>
           <p>${t("howto_outlook")}</p><p>${t("howto_google")}</p><p>${t("howto_phone")}</p></details>`
       : html`<p class="muted">${t("calendar_offline")}</p>`}
