@@ -1,7 +1,7 @@
 """Reminders in the service worker (Chromium): a push message delivered through the DevTools
 protocol shows a notification; tapping it opens the customer card; "Done" works offline."""
 import json
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from e2e_support import api, back_online, eventually, login
@@ -64,7 +64,8 @@ def test_push_shows_notification_and_tap_opens_card(live, phone, reminder):
     assert eventually(lambda: not page.evaluate(NOTIFICATIONS_JS))
 
 
-def test_done_action_works_offline_through_the_outbox(live, phone, reminder):
+@pytest.mark.parametrize("action", ["done", "tomorrow"])
+def test_actions_work_offline_through_the_outbox(live, phone, reminder, action):
     _, task_id, payload = reminder
     context, page = phone()
     context.grant_permissions(["notifications"], origin=live.url)
@@ -72,11 +73,21 @@ def test_done_action_works_offline_through_the_outbox(live, phone, reminder):
     context.set_offline(True)
     deliver_push(context, page, live, payload)
     assert eventually(lambda: page.evaluate(NOTIFICATIONS_JS))
-    click_notification(context, "done")
+    click_notification(context, action)
     page.wait_for_function("document.getElementById('sync-pill').dataset.pending === '1'")
     with live.app.app_context():
-        assert db.session.get(Task, task_id).status == "open"
+        before = db.session.get(Task, task_id)
+        assert before.status == "open" and before.due_on == date.today()
 
     back_online(context, page)
-    with live.app.app_context():
-        assert eventually(lambda: db.session.get(Task, task_id).status == "done")
+
+    def task():
+        with live.app.app_context():
+            return db.session.get(Task, task_id)
+    if action == "done":
+        assert eventually(lambda: task().status == "done")
+    else:
+        assert eventually(lambda: task().due_on == date.today() + timedelta(days=1))
+        moved = task()
+        assert moved.status == "open"
+        assert moved.remind_at > datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(hours=23)
