@@ -12,7 +12,7 @@ from ..entities import ENTITIES, CASCADE, NULLIFY
 from ..models import QuarantinedOp, new_id
 from ..reminders import followups
 from ..schemas.fast import fast_load
-from . import ledger, rules
+from . import gcpause, ledger, rules
 from .merge import AT, DELETED, USER, Lost, Op, changed_since, merge_delete, merge_put, stamp, unseen
 from .store import Store, convs
 from .versions import VersionAllocator
@@ -44,6 +44,10 @@ class Push:
         self.quarantine: list = []
 
     def run(self, ops: list) -> list:
+        with gcpause.paused():
+            return self._run(ops)
+
+    def _run(self, ops: list) -> list:
         self.ledger.update(ledger.seen(self.store.conn, [op["op_id"] for op in ops]))
         targets: dict = {}
         pointed: dict = {}  # records the ops point at: only whether they exist and are alive
