@@ -183,10 +183,9 @@ class Store:
                 rec.row["search_text"] = search_text(ENTITIES[rec.entity], rec.state.values)
             rec.row["field_meta"] = pack(rec.state.meta)
         for entity in INSERT_ORDER:
-            table = ENTITIES[entity].table
             rows = [rec.row for rec in self.created if rec.entity == entity]
             if rows:
-                self.conn.execute(table.insert(), rows)
+                self.conn.execute(_statement(entity, None), rows)
             # Updates set only the columns that changed (grouped by column set): rewriting every
             # column made SQLite touch every index of every updated row.
             groups: dict = {}
@@ -196,7 +195,7 @@ class Store:
                     row["b_id"] = rec.id
                     groups.setdefault(frozenset(rec.touched_fields), []).append(row)
             for rows in groups.values():
-                self.conn.execute(table.update().where(table.c.id == bindparam("b_id")), rows)
+                self.conn.execute(_statement(entity, "update"), rows)
         for rec in dirty:
             rec.new = rec.dirty = False
             rec.touched_fields = set()
@@ -217,6 +216,15 @@ def _by_ids(entity: str, light: bool):
         columns = [table.c.id, table.c.deleted] if light else [c for c in table.c if c.name not in _NOT_LOADED]
         _QUERIES[(entity, light)] = select(*columns).where(table.c.id.in_(bindparam("ids", expanding=True)))
     return _QUERIES[(entity, light)]
+
+
+def _statement(entity: str, kind):
+    """The insert, or the update by id (its SET follows each batch's keys), built once."""
+    if (entity, kind) not in _QUERIES:
+        table = ENTITIES[entity].table
+        _QUERIES[(entity, kind)] = (table.update().where(table.c.id == bindparam("b_id")) if kind == "update"
+                                    else table.insert())
+    return _QUERIES[(entity, kind)]
 
 
 _DEFAULTS: dict = {}
