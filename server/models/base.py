@@ -20,8 +20,9 @@ def utcnow() -> datetime:
 class SyncedMixin:
     """The synced columns of SPEC §3 plus the per-field metadata the merge needs.
 
-    `field_meta` maps a field name to [version, edited_at, client_id, op_id, user_id] of the
-    change that last set it; the key "deleted" holds the same for the last delete or restore.
+    `field_meta` tells, per field, the change that last set it ([version, edited_at, client_id,
+    op_id, user_id, device_at]); the key "deleted" does the same for the last delete or restore.
+    It is stored packed, each change once (see server/sync/meta.py).
     `search_text` is a casefolded copy of the searchable fields: SQLite's lower() only folds
     ASCII, so case-insensitive search for ä, ö, å has to be prepared in Python.
     """
