@@ -101,3 +101,9 @@ def test_pull_costs_the_same_queries_per_page_whatever_its_size(client, users, c
         assert response.status_code == 200 and len(response.json["changes"]) == limit
         counts[limit] = seen[0]
     assert counts[10] == counts[500]
+
+
+def test_ids_with_a_trailing_newline_are_refused_not_stored(client, users):
+    bad = op("customer", new_id() + "\n", {"name": "Kahvila"})
+    response = client.post("/api/sync/push", json={"client_id": "phone-a", "ops": [bad]}, headers=users.rep_h)
+    assert response.status_code == 400 and response.json["error"]["code"]
