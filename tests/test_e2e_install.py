@@ -72,3 +72,11 @@ def test_new_version_replaces_old_cache(live, phone):
         assert new[0] == f"kentta-shell-{version}"
     finally:
         live.app.config.pop("PWA_VERSION_SALT")
+
+
+def test_app_shell_sends_a_strict_content_security_policy(live):
+    with live.app.test_client() as client:
+        response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy and "default-src 'self'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
