@@ -137,8 +137,10 @@ def phone(browser, live):
     """phone() -> a new 360 px wide browser context (its own IndexedDB and service worker) and page."""
     contexts = []
 
-    def make(locale="fi-FI"):
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale=locale)
+    def make(locale="fi-FI", bypass_csp=True):
+        # Playwright's string predicates run through eval, which the app's CSP forbids; one test
+        # runs every screen with the policy enforced (test_e2e_install.py).
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale=locale, bypass_csp=bypass_csp)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)

@@ -2,7 +2,7 @@
 import json
 
 import pytest
-from e2e_support import chromium_launch_args, eventually, login
+from e2e_support import api, chromium_launch_args, eventually, login
 
 pytestmark = pytest.mark.e2e
 
@@ -31,12 +31,13 @@ def test_offline_after_browser_restart(live, playwright, tmp_path):
     """Close the browser after one online visit; start it again with no network: Today shows."""
     profile = tmp_path / "profile"
     args = chromium_launch_args()
-    context = playwright.chromium.launch_persistent_context(profile, viewport={"width": 360, "height": 740}, **args)
+    context = playwright.chromium.launch_persistent_context(
+        profile, viewport={"width": 360, "height": 740}, bypass_csp=True, **args)
     page = context.pages[0] if context.pages else context.new_page()
     login(page, live, "rep1")
     context.close()
 
-    context = playwright.chromium.launch_persistent_context(profile, viewport={"width": 360, "height": 740},
+    context = playwright.chromium.launch_persistent_context(profile, viewport={"width": 360, "height": 740}, bypass_csp=True,
                                                              offline=True, **args)
     try:
         page = context.pages[0] if context.pages else context.new_page()
@@ -80,3 +81,23 @@ def test_app_shell_sends_a_strict_content_security_policy(live):
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy and "default-src 'self'" in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_every_screen_runs_under_the_policy(live, phone):
+    """With the CSP enforced, no screen breaks it and nothing fails in the console."""
+    customer_id = api(live, "POST", "/api/customers", "manager", {"name": "Salonki Sointu", "city": "Oulu"}).json["id"]
+    _, page = phone(bypass_csp=False)
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(live.url + "/")
+    page.fill("input[name=email]", "rep1@example.com")
+    page.fill("input[name=password]", "demo1234")
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("[data-testid=today-visits]")
+    for route in ["customers", f"customers/{customer_id}", f"customers/{customer_id}/edit",
+                  f"customers/{customer_id}/visit", f"customers/{customer_id}/plan", "visit", "tasks",
+                  "attention", "settings", "today"]:
+        page.goto(f"{live.url}/#/{route}")
+        page.wait_for_selector("#view > *", state="attached")
+    assert not problems

@@ -78,8 +78,10 @@ self.addEventListener("push", (event) => {
     payload = { body: event.data?.text() };
   }
   event.waitUntil((async () => {
-    const store = await openStore();
-    const lang = payload.lang || (await store.getMeta("lang")) || (self.navigator.language?.startsWith("fi") ? "fi" : "en");
+    // The server says the language; only an old payload without it makes us ask the local store.
+    let lang = payload.lang;
+    if (!lang) lang = await openStore().then((store) => store.getMeta("lang")).catch(() => null);
+    lang = lang || (self.navigator.language?.startsWith("fi") ? "fi" : "en");
     const texts = TEXTS[lang] || TEXTS.fi;
     const actions = payload.task_id ? [{ action: "done", title: texts.done }, { action: "tomorrow", title: texts.tomorrow }] : [];
     await self.registration.showNotification(payload.title || texts.title, {
