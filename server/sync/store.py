@@ -4,6 +4,7 @@ One query per entity loads a batch's records; writes go out as executemany inser
 in reference order. That keeps a 500-op push to a handful of round trips.
 """
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from sqlalchemy import bindparam, select
 
@@ -11,7 +12,7 @@ from ..entities import ENTITIES, INSERT_ORDER, children_of, search_text
 from ..models import User, utcnow
 from ..wire import converters
 from .merge import State
-from .meta import pack, unpack
+from .meta import pack, pack_json, unpack
 
 _CONVS = {}
 
@@ -178,24 +179,23 @@ class Store:
     def flush(self) -> None:
         """Write every changed record: inserts in reference order, then updates."""
         dirty = [rec for rec in self.cache.values() if rec is not None and rec.dirty]
+        text_meta = _meta_as_text(self.conn.dialect)
         for rec in dirty:
             if rec.new or "search_text" in rec.touched_fields:
                 rec.row["search_text"] = search_text(ENTITIES[rec.entity], rec.state.values)
-            rec.row["field_meta"] = pack(rec.state.meta)
+            rec.row["field_meta"] = pack_json(rec.state.meta) if text_meta else pack(rec.state.meta)
         for entity in INSERT_ORDER:
             rows = [rec.row for rec in self.created if rec.entity == entity]
             if rows:
-                self.conn.execute(_statement(entity, None), rows)
+                _write(self.conn, entity, None, rows)
             # Updates set only the columns that changed (grouped by column set): rewriting every
             # column made SQLite touch every index of every updated row.
             groups: dict = {}
             for rec in dirty:
                 if rec.entity == entity and not rec.new:
-                    row = {name: rec.row[name] for name in rec.touched_fields}
-                    row["b_id"] = rec.id
-                    groups.setdefault(frozenset(rec.touched_fields), []).append(row)
-            for rows in groups.values():
-                self.conn.execute(_statement(entity, "update"), rows)
+                    groups.setdefault(frozenset(rec.touched_fields), []).append(rec.row)
+            for columns, rows in groups.items():
+                _write(self.conn, entity, columns, rows)
         for rec in dirty:
             rec.new = rec.dirty = False
             rec.touched_fields = set()
@@ -218,13 +218,67 @@ def _by_ids(entity: str, light: bool):
     return _QUERIES[(entity, light)]
 
 
-def _statement(entity: str, kind):
-    """The insert, or the update by id (its SET follows each batch's keys), built once."""
-    if (entity, kind) not in _QUERIES:
+def _write(conn, entity: str, columns, rows: list) -> None:
+    """Insert rows (columns None) or update `columns` of rows by id, straight through the driver.
+
+    The rows are whole native rows (rec.row). SQLAlchemy's executemany re-derives the parameter
+    processing of every value of every row; here it is planned once per statement, and only the
+    columns whose type needs converting for the driver (JSON, and on SQLite dates and booleans)
+    are converted, with the very processors SQLAlchemy would use. The one request timestamp in
+    created_at / updated_at is converted once.
+    """
+    sql, names, procs, named = _driver_plan(conn.dialect, entity, columns)
+    get = itemgetter(*names)
+    stamps: dict = {}
+    params = []
+    for row in rows:
+        values = list(get(row))
+        for i, proc, per_request in procs:
+            value = values[i]
+            if per_request:
+                if value not in stamps:
+                    stamps[value] = proc(value)
+                values[i] = stamps[value]
+            else:
+                values[i] = proc(value)
+        params.append(dict(zip(named, values)) if named else tuple(values))
+    conn.exec_driver_sql(sql, params)
+
+
+_PLANS: dict = {}
+
+
+def _meta_as_text(dialect) -> bool:
+    """Whether field_meta may go to the driver as text made by pack_json: only when the JSON type
+    would encode it with plain json.dumps (no custom serializer configured on the engine)."""
+    return getattr(dialect, "_json_serializer", None) is None
+_PER_REQUEST = frozenset(("created_at", "updated_at"))  # one value per push: convert it once
+
+
+def _driver_plan(dialect, entity: str, columns):
+    """(driver SQL, row keys in parameter order, [(index, processor, per_request)], names if named)."""
+    key = (dialect.name, dialect.paramstyle, entity, columns)
+    if key not in _PLANS:
         table = ENTITIES[entity].table
-        _QUERIES[(entity, kind)] = (table.update().where(table.c.id == bindparam("b_id")) if kind == "update"
-                                    else table.insert())
-    return _QUERIES[(entity, kind)]
+        if columns is None:
+            compiled = table.insert().compile(dialect=dialect)
+        else:
+            compiled = table.update().where(table.c.id == bindparam("b_id")).compile(
+                dialect=dialect, column_keys=sorted(columns))
+        order = list(compiled.positiontup) if compiled.positiontup else list(compiled.bind_names.values())
+        if len(order) < 2 or len(set(order)) != len(order):  # itemgetter of one name gives no tuple
+            raise RuntimeError(f"unexpected parameters in {compiled.string}")
+        names = ["id" if name == "b_id" else name for name in order]
+        procs = []
+        for i, name in enumerate(names):
+            if name == "field_meta" and _meta_as_text(dialect):
+                continue  # already JSON text (pack_json), as the JSON type's processor would make it
+            proc = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if proc is not None:
+                procs.append((i, proc, name in _PER_REQUEST))
+        _PLANS[key] = (compiled.string, names, procs,
+                       None if compiled.positiontup else order)
+    return _PLANS[key]
 
 
 _DEFAULTS: dict = {}
