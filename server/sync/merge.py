@@ -9,14 +9,15 @@ that last set the field (stored packed, see meta.py). edited_at is a fixed-width
 string order is time order.
 """
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 DELETED = "deleted"  # meta key and conflict field for delete/restore decisions
 V, AT, CLIENT, OP, USER = range(5)
 
 
-@dataclass(frozen=True)
-class Op:
+class Op(NamedTuple):
+    """An op as the merge sees it; immutable (a named tuple: made once per op, cheaper than a
+    frozen dataclass)."""
     op_id: str
     entity: str
     id: str

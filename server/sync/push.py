@@ -131,7 +131,7 @@ class Push:
                 loaded = schema.load(fields, partial=not creating)
         except ValidationError as err:
             return "rejected", flatten_errors(err.messages)
-        wire = {name: (conv(loaded[name]) if conv else loaded[name]) for name, conv in convs(entity_name) if name in loaded}
+        wire = {name: (conv(loaded[name]) if conv else loaded[name]) for name, conv in _wire_plan(entity_name, loaded)}
         errors = rules.check(self.actor, entity_name, "put", None if creating else rec.state.values, wire)
         if errors:
             self.reason = "forbidden"
@@ -143,7 +143,7 @@ class Push:
         version = self.versions.next()
         outcome = merge_put(None if creating else rec.state, op, version)
         if creating:
-            rec = self.store.create(op.entity, op.id, loaded, version, outcome.meta)
+            rec = self.store.create(op.entity, op.id, loaded, version, outcome.meta, wire)
         elif outcome.changes or outcome.restore:
             native = {name: loaded[name] for name in outcome.changes}
             self.store.update(rec, native, outcome.meta, version, deleted=False if outcome.restore else None)
@@ -240,6 +240,21 @@ class Push:
             if (entity, record_id) != (self.current_entity, self.current_id):
                 entry.update(entity=entity, record_id=record_id)
             self.lost.append(entry)
+
+
+_WIRE_PLANS: dict = {}
+
+
+def _wire_plan(entity: str, loaded: dict) -> list:
+    """[(column, converter)] of the loaded fields that are columns, in column order (the order the
+    merge, the stored metadata and the conflicts follow), made once per entity and field set."""
+    key = (entity, *loaded)
+    plan = _WIRE_PLANS.get(key)
+    if plan is None:
+        if len(_WIRE_PLANS) > 10000:  # field sets are few; never grow without bound
+            _WIRE_PLANS.clear()
+        plan = _WIRE_PLANS[key] = [(name, conv) for name, conv in convs(entity) if name in loaded]
+    return plan
 
 
 _SCHEMAS: dict = {}

@@ -24,7 +24,7 @@ def convs(entity: str):
     return _CONVS[entity]
 
 
-@dataclass
+@dataclass(slots=True)
 class Rec:
     entity: str
     id: str
@@ -48,9 +48,8 @@ class Store:
         self.now = now or utcnow()  # one timestamp for the whole request
 
     # ---- reading -------------------------------------------------------------------------
-    def _rec(self, entity, row) -> Rec:
-        row = dict(row)
-        values = {name: (conv(row[name]) if conv else row[name]) for name, conv in convs(entity)}
+    def _rec(self, entity, row, values) -> Rec:
+        """A Rec from a loaded row (a dict of the loaded columns: see _by_ids) and its wire values."""
         state = State(values=values, meta=unpack(row["field_meta"]), deleted=row["deleted"],
                       version=row["version"])
         rec = Rec(entity, row["id"], row, state)
@@ -61,8 +60,16 @@ class Store:
         ids = [i for i in set(ids) if (entity, i) not in self.cache]
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            for row in self.conn.execute(_by_ids(entity, light=False), {"ids": chunk}).mappings():
-                self.cache[(entity, row["id"])] = self._rec(entity, row)
+            query = _by_ids(entity, light=False)
+            # plain rows zipped with the names (a RowMapping's dict() cost more); the wire view
+            # converts only the columns that need it (instants, dates, money)
+            names, pick_fields, fields, converted = _READ[query]
+            for loaded in self.conn.execute(query, {"ids": chunk}):
+                row = dict(zip(names, loaded))
+                values = dict(zip(fields, pick_fields(loaded)))
+                for name, conv in converted:
+                    values[name] = conv(values[name])
+                self.cache[(entity, row["id"])] = self._rec(entity, row, values)
             for i in chunk:
                 self.cache.setdefault((entity, i), None)
 
@@ -139,17 +146,23 @@ class Store:
             self._holders.setdefault(rec.row["business_id"], set()).add(rec.id)
 
     # ---- writing -------------------------------------------------------------------------
-    def create(self, entity: str, record_id: str, native: dict, version: int, meta: dict | None = None) -> Rec:
+    def create(self, entity: str, record_id: str, native: dict, version: int, meta: dict | None = None,
+               wire: dict | None = None) -> Rec:
+        """A new record from native values; `wire`, when the caller has it, is their wire view (every
+        column of `native`, converted). The record keeps `meta` itself (pass a fresh dict)."""
         now = self.now
         row = dict(_defaults(entity))
         row.update(native)
-        meta = dict(meta or {})
+        meta = {} if meta is None else meta
         row.update(id=record_id, version=version, deleted=False, created_at=now, updated_at=now, field_meta=meta)
         values = dict(_default_values(entity))
-        for name, conv in convs(entity):
-            if name in native:
-                value = native[name]
-                values[name] = conv(value) if conv and value is not None else value
+        if wire is not None:
+            values.update(wire)
+        else:
+            for name, conv in convs(entity):
+                if name in native:
+                    value = native[name]
+                    values[name] = conv(value) if conv and value is not None else value
         rec = Rec(entity, record_id, row, State(values=values, meta=meta, deleted=False, version=version))
         rec.new = rec.dirty = True
         self.cache[(entity, record_id)] = rec
@@ -207,6 +220,7 @@ _SEARCHED = {name: frozenset(entity.search) for name, entity in ENTITIES.items()
 # (an update sets updated_at, and search_text only when a searched field changes).
 _NOT_LOADED = ("created_at", "updated_at", "search_text")
 _QUERIES: dict = {}
+_READ: dict = {}  # query -> (column names, fields getter, fields, [(field, wire converter)])
 
 
 def _by_ids(entity: str, light: bool):
@@ -214,7 +228,13 @@ def _by_ids(entity: str, light: bool):
     if (entity, light) not in _QUERIES:
         table = ENTITIES[entity].table
         columns = [table.c.id, table.c.deleted] if light else [c for c in table.c if c.name not in _NOT_LOADED]
-        _QUERIES[(entity, light)] = select(*columns).where(table.c.id.in_(bindparam("ids", expanding=True)))
+        query = select(*columns).where(table.c.id.in_(bindparam("ids", expanding=True)))
+        _QUERIES[(entity, light)] = query
+        if not light:
+            names = tuple(c.name for c in columns)
+            fields = tuple(name for name, _conv in convs(entity))
+            _READ[query] = (names, itemgetter(*(names.index(name) for name in fields)), fields,
+                            [(name, conv) for name, conv in convs(entity) if conv])
     return _QUERIES[(entity, light)]
 
 
