@@ -20,68 +20,72 @@ INSTANT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 
+_BAD = object()  # what a checker returns for a value it does not accept (None is a valid result)
+
+
 def _instant(value):
     if not isinstance(value, str) or not INSTANT_RE.match(value):
-        return False, None
+        return _BAD
     try:
-        return True, datetime.fromisoformat(value[:-1])  # the regex fixed the form; much faster than strptime
+        return datetime.fromisoformat(value[:-1])  # the regex fixed the form; much faster than strptime
     except ValueError:
-        return False, None
+        return _BAD
 
 
 def _date(value):
     if not isinstance(value, str) or not DATE_RE.match(value):
-        return False, None
+        return _BAD
     try:
-        return True, date.fromisoformat(value)
+        return date.fromisoformat(value)
     except ValueError:
-        return False, None
+        return _BAD
 _PLANS: dict = {}
 
 
 def _checker(field):
-    """A function value -> (ok, loaded) for one field, or None when the field is not simple."""
+    """A function value -> loaded value or _BAD for one field, or None when the field is not simple."""
     validators = list(field.validators)
     if type(field) is Text:
         if validators:
             return None
-        low, high, allow_none = field.min_length, field.max_length, field.allow_none
+        low, high, empty_is_none = field.min_length, field.max_length, field.min_length == 0 and field.allow_none
 
         def text(value):
             if not isinstance(value, str):
-                return False, None
+                return _BAD
             value = value.strip()
-            if value == "" and field.min_length == 0 and allow_none:
-                return True, None
-            return low <= len(value) <= high, value
+            if value == "" and empty_is_none:
+                return None
+            return value if low <= len(value) <= high else _BAD
         return text
     if type(field) is fields.String and len(validators) == 1 and isinstance(validators[0], validate.OneOf):
         choices = frozenset(validators[0].choices)
-        return lambda value: (isinstance(value, str) and value in choices, value)
+        return lambda value: value if isinstance(value, str) and value in choices else _BAD
     if type(field) is BusinessId and not validators:
 
         def business_id(value):
             if not isinstance(value, str):
-                return False, None
+                return _BAD
             value = value.strip()
-            return BUSINESS_ID_RE.match(value) is not None and business_id_valid(value), value
+            return value if BUSINESS_ID_RE.match(value) is not None and business_id_valid(value) else _BAD
         return business_id
     if type(field) is fields.Boolean and not validators:
-        return lambda value: (isinstance(value, bool), value)
+        return lambda value: value if isinstance(value, bool) else _BAD
     if type(field) is fields.UUID and not validators:
-        return lambda value: (isinstance(value, str) and UUID_RE.match(value) is not None, value)
+        match = UUID_RE.match
+        return lambda value: value if isinstance(value, str) and match(value) is not None else _BAD
     if type(field) in (fields.String, fields.Email) and validators:
         # A regexp, a length, the address check: run as marshmallow would (Email carries its own)
 
         def checked(value):
             if not isinstance(value, str):
-                return False, None
+                return _BAD
             try:
                 for check in validators:
                     check(value)
             except ValidationError:
-                return False, None
-            return True, value
+                return _BAD
+            return value
         return checked
     if type(field) is UtcInstant and not validators:
         return _instant  # only the canonical wire form 2026-11-20T08:15:00Z
@@ -116,8 +120,8 @@ def fast_load(schema, data: dict, partial: bool):
                 return None
             out[name] = None
             continue
-        ok, loaded = check(value)
-        if not ok:
+        loaded = check(value)
+        if loaded is _BAD:
             return None
         out[name] = loaded
     for check in schema_checks:  # cross-field rules (ends_at after starts_at) run as marshmallow would

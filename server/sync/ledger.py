@@ -4,15 +4,17 @@ Every op of every push writes a ledger row, so its cost is paid per op. The rows
 strings and numbers that need no conversion, so they go to the driver's executemany directly:
 SQLAlchemy's per-row parameter processing cost more than SQLite's insert itself.
 """
-from sqlalchemy import bindparam, select
+from operator import itemgetter
+
+from sqlalchemy import select
 
 from ..models import OpLedger
+from .store import one_of
 
 TABLE = OpLedger.__table__
 COLUMNS = ("op_id", "client_id", "user_id", "entity", "record_id", "status", "version", "result", "received_at")
-SEEN = select(TABLE.c.op_id, TABLE.c.status, TABLE.c.version, TABLE.c.result).where(
-    TABLE.c.op_id.in_(bindparam("ids", expanding=True)))
 _SQL: dict = {}
+_SEEN: dict = {}
 
 
 def plain_result(op_id: str, status: str, version: int) -> dict:
@@ -22,32 +24,52 @@ def plain_result(op_id: str, status: str, version: int) -> dict:
 def seen(conn, op_ids: list) -> dict:
     """{op_id: stored result} for the ops already in the ledger."""
     out = {}
+    if conn.dialect.name not in _SEEN:
+        condition, make_param = one_of(TABLE.c.op_id, conn.dialect)
+        _SEEN[conn.dialect.name] = (select(TABLE.c.op_id, TABLE.c.status, TABLE.c.version, TABLE.c.result)
+                                    .where(condition), make_param)
+    query, make_param = _SEEN[conn.dialect.name]
     for start in range(0, len(op_ids), 500):
-        for row in conn.execute(SEEN, {"ids": op_ids[start:start + 500]}):
+        for row in conn.execute(query, {"ids": make_param(op_ids[start:start + 500])}):
             out[row.op_id] = row.result or plain_result(row.op_id, row.status, row.version)
     return out
 
 
 def write(conn, rows: list) -> None:
-    """Insert ledger rows (dicts of COLUMNS) in one executemany."""
+    """Insert ledger rows (tuples in COLUMNS order) in one executemany."""
     if not rows:
         return
-    dialect = conn.dialect
-    if dialect.name not in _SQL:
-        compiled = TABLE.insert().compile(dialect=dialect)
-        _SQL[dialect.name] = (compiled.string, compiled.positiontup)
-    sql, positional = _SQL[dialect.name]
-    result_type, at_type = (TABLE.c[name].type.dialect_impl(dialect) for name in ("result", "received_at"))
-    to_json = result_type.bind_processor(dialect) or (lambda value: value)
-    at_proc = at_type.bind_processor(dialect) or (lambda value: value)
+    sql, reorder, to_json, at_proc = _plan(conn.dialect)
     instants: dict = {}  # a push stamps all its rows with one time: convert it once
     values = []
     for row in rows:
-        at = row["received_at"]
+        row = list(row)
+        at = row[_AT]
         if at not in instants:
             instants[at] = at_proc(at)
-        values.append({**row, "received_at": instants[at],
-                       "result": None if row["result"] is None else to_json(row["result"])})
-    if positional:
-        values = [tuple(row[name] for name in positional) for row in values]
+        row[_AT] = instants[at]
+        if row[_RESULT] is not None:
+            row[_RESULT] = to_json(row[_RESULT])
+        values.append(reorder(row))
     conn.exec_driver_sql(sql, values)
+
+
+_AT, _RESULT = COLUMNS.index("received_at"), COLUMNS.index("result")
+
+
+def _plan(dialect):
+    """(driver SQL, row -> driver parameters, result processor, received_at processor), once per dialect."""
+    if dialect.name not in _SQL:
+        compiled = TABLE.insert().compile(dialect=dialect)
+        if sorted(compiled.positiontup or compiled.bind_names.values()) != sorted(COLUMNS):
+            raise RuntimeError(f"the ledger's columns are not {COLUMNS}: {compiled.string}")
+        if compiled.positiontup:
+            reorder = itemgetter(*(COLUMNS.index(name) for name in compiled.positiontup))
+        else:
+            def reorder(row):
+                return dict(zip(COLUMNS, row))
+        result_type, at_type = (TABLE.c[name].type.dialect_impl(dialect) for name in ("result", "received_at"))
+        _SQL[dialect.name] = (compiled.string, reorder,
+                              result_type.bind_processor(dialect) or (lambda value: value),
+                              at_type.bind_processor(dialect) or (lambda value: value))
+    return _SQL[dialect.name]

@@ -98,9 +98,8 @@ class Push:
             result["reason"] = self.reason  # "invalid" or "forbidden": REST answers 422 or 403
         self.ledger[op_id] = result
         plain = status == "applied" and not self.lost
-        self.new_ledger.append(dict(op_id=op_id, client_id=self.client_id, user_id=self.actor.id,
-                                    entity=entity, record_id=record_id, status=status, version=result["version"],
-                                    result=None if plain else result, received_at=self.store.now))
+        self.new_ledger.append((op_id, self.client_id, self.actor.id, entity, record_id, status,  # ledger.COLUMNS
+                                result["version"], None if plain else result, self.store.now))
         if status == "rejected":
             self.quarantine.append(dict(op_id=op_id, client_id=self.client_id, user_id=self.actor.id,
                                         entity=entity, record_id=record_id, op=_jsonable(raw), errors=errors,

@@ -3,10 +3,12 @@
 One query per entity loads a batch's records; writes go out as executemany inserts and updates
 in reference order. That keeps a 500-op push to a handful of round trips.
 """
+import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from operator import itemgetter
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ARRAY, DateTime, any_, bindparam, func, select
 
 from ..entities import ENTITIES, INSERT_ORDER, children_of, search_text
 from ..models import User, utcnow
@@ -60,11 +62,11 @@ class Store:
         ids = [i for i in set(ids) if (entity, i) not in self.cache]
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            query = _by_ids(entity, light=False)
+            query, make_param = _by_ids(entity, False, self.conn.dialect)
             # plain rows zipped with the names (a RowMapping's dict() cost more); the wire view
             # converts only the columns that need it (instants, dates, money)
             names, pick_fields, fields, converted = _READ[query]
-            for loaded in self.conn.execute(query, {"ids": chunk}):
+            for loaded in self.conn.execute(query, {"ids": make_param(chunk)}):
                 row = dict(zip(names, loaded))
                 values = dict(zip(fields, pick_fields(loaded)))
                 for name, conv in converted:
@@ -78,7 +80,8 @@ class Store:
         ids = [i for i in set(ids) if (entity, i) not in self.cache and (entity, i) not in self.light]
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            for rid, deleted in self.conn.execute(_by_ids(entity, light=True), {"ids": chunk}):
+            query, make_param = _by_ids(entity, True, self.conn.dialect)
+            for rid, deleted in self.conn.execute(query, {"ids": make_param(chunk)}):
                 self.light[(entity, rid)] = deleted
             for i in chunk:
                 self.light.setdefault((entity, i), None)
@@ -124,11 +127,17 @@ class Store:
     def prefetch_business_ids(self, values) -> None:
         """Load every stored customer holding one of these Y-tunnus values (one query per batch)."""
         values = [v for v in set(values) if v not in self._checked_bids]
-        table = ENTITIES["customer"].table
+        if not values:
+            return
+        key = ("business_ids", self.conn.dialect.name)
+        if key not in _QUERIES:
+            table = ENTITIES["customer"].table
+            condition, make_param = one_of(table.c.business_id, self.conn.dialect)
+            _QUERIES[key] = (select(table.c.id).where(condition), make_param)
+        query, make_param = _QUERIES[key]
         for start in range(0, len(values), 500):
             chunk = values[start:start + 500]
-            self.prefetch("customer", self.conn.execute(
-                select(table.c.id).where(table.c.business_id.in_(chunk))).scalars().all())
+            self.prefetch("customer", self.conn.execute(query, {"ids": make_param(chunk)}).scalars().all())
             self._checked_bids.update(chunk)
 
     def business_id_taken(self, business_id: str, record_id: str) -> bool:
@@ -197,17 +206,19 @@ class Store:
             if rec.new or "search_text" in rec.touched_fields:
                 rec.row["search_text"] = search_text(ENTITIES[rec.entity], rec.state.values)
             rec.row["field_meta"] = pack_json(rec.state.meta) if text_meta else pack(rec.state.meta)
+        inserts: dict = {}
+        for rec in self.created:
+            inserts.setdefault(rec.entity, []).append(rec.row)
+        # Updates set only the columns that changed (grouped by column set): rewriting every
+        # column made SQLite touch every index of every updated row.
+        updates: dict = {}
+        for rec in dirty:
+            if not rec.new:
+                updates.setdefault(rec.entity, {}).setdefault(frozenset(rec.touched_fields), []).append(rec.row)
         for entity in INSERT_ORDER:
-            rows = [rec.row for rec in self.created if rec.entity == entity]
-            if rows:
-                _write(self.conn, entity, None, rows)
-            # Updates set only the columns that changed (grouped by column set): rewriting every
-            # column made SQLite touch every index of every updated row.
-            groups: dict = {}
-            for rec in dirty:
-                if rec.entity == entity and not rec.new:
-                    groups.setdefault(frozenset(rec.touched_fields), []).append(rec.row)
-            for columns, rows in groups.items():
+            if entity in inserts:
+                _write(self.conn, entity, None, inserts[entity])
+            for columns, rows in updates.get(entity, {}).items():
                 _write(self.conn, entity, columns, rows)
         for rec in dirty:
             rec.new = rec.dirty = False
@@ -223,19 +234,40 @@ _QUERIES: dict = {}
 _READ: dict = {}  # query -> (column names, fields getter, fields, [(field, wire converter)])
 
 
-def _by_ids(entity: str, light: bool):
-    """SELECT records (whole, or id and tombstone flag) by a list of ids; built once, cached compiled."""
-    if (entity, light) not in _QUERIES:
+def one_of(column, dialect):
+    """(condition, make_param): `column` is one of a list of values, bound as one parameter "ids".
+
+    A push looks up ~500 ids at a time. An expanding IN makes SQLAlchemy render and bind 500
+    parameters on every execution; SQLite reads the list as one JSON array (json_each; the id
+    index is still used), PostgreSQL as one array (= ANY). Other databases get the expanding IN.
+    """
+    if dialect.name == "sqlite":
+        values = func.json_each(bindparam("ids")).table_valued("value")
+        return column.in_(select(values.c.value)), _json_list
+    if dialect.name == "postgresql":
+        return column == any_(bindparam("ids", type_=ARRAY(column.type))), list
+    return column.in_(bindparam("ids", expanding=True)), list
+
+
+def _json_list(values) -> str:
+    return json.dumps(list(values))
+
+
+def _by_ids(entity: str, light: bool, dialect):
+    """(SELECT records (whole, or id and tombstone flag) by a list of ids, make_param); built once."""
+    key = (entity, light, dialect.name)
+    if key not in _QUERIES:
         table = ENTITIES[entity].table
         columns = [table.c.id, table.c.deleted] if light else [c for c in table.c if c.name not in _NOT_LOADED]
-        query = select(*columns).where(table.c.id.in_(bindparam("ids", expanding=True)))
-        _QUERIES[(entity, light)] = query
+        condition, make_param = one_of(table.c.id, dialect)
+        query = select(*columns).where(condition)
+        _QUERIES[key] = (query, make_param)
         if not light:
             names = tuple(c.name for c in columns)
             fields = tuple(name for name, _conv in convs(entity))
             _READ[query] = (names, itemgetter(*(names.index(name) for name in fields)), fields,
                             [(name, conv) for name, conv in convs(entity) if conv])
-    return _QUERIES[(entity, light)]
+    return _QUERIES[key]
 
 
 def _write(conn, entity: str, columns, rows: list) -> None:
@@ -268,6 +300,20 @@ def _write(conn, entity: str, columns, rows: list) -> None:
 _PLANS: dict = {}
 
 
+def _sqlite_instant(processor):
+    """SQLite's DATETIME processor, with naive datetimes formatted by isoformat (C) instead of its
+    %-format of seven fields; used only if it gives exactly the processor's text."""
+    samples = [datetime(2026, 11, 20, 8, 15), datetime(1, 2, 3, 4, 5, 6, 7), datetime(9999, 12, 31, 23, 59, 59, 999999)]
+    if any(processor(d) != d.isoformat(" ", "microseconds") for d in samples):
+        return processor
+
+    def process(value):
+        if type(value) is datetime and value.tzinfo is None:
+            return value.isoformat(" ", "microseconds")
+        return processor(value)
+    return process
+
+
 def _meta_as_text(dialect) -> bool:
     """Whether field_meta may go to the driver as text made by pack_json: only when the JSON type
     would encode it with plain json.dumps (no custom serializer configured on the engine)."""
@@ -294,6 +340,8 @@ def _driver_plan(dialect, entity: str, columns):
             if name == "field_meta" and _meta_as_text(dialect):
                 continue  # already JSON text (pack_json), as the JSON type's processor would make it
             proc = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if proc is not None and dialect.name == "sqlite" and isinstance(table.c[name].type, DateTime):
+                proc = _sqlite_instant(proc)
             if proc is not None:
                 procs.append((i, proc, name in _PER_REQUEST))
         _PLANS[key] = (compiled.string, names, procs,
