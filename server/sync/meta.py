@@ -62,11 +62,14 @@ def pack_json(meta: dict) -> str:
     the indexes, which repeat from record to record (a create's fields all share stamp 0), so its
     text is made once per shape.
     """
+    values = list(meta.values())
+    if values and values.count(values[0]) == len(values):  # equal stamps (a create's fields share one)
+        return _packed_text(meta, [values[0]], (0,) * len(values))
     stamps: list = []
     by_id: dict = {}
     by_value: dict = {}
     indexes = []
-    for stamp in meta.values():
+    for stamp in values:
         index = by_id.get(id(stamp))
         if index is None:
             key = tuple(stamp)
@@ -76,7 +79,11 @@ def pack_json(meta: dict) -> str:
                 stamps.append(stamp)
             by_id[id(stamp)] = index
         indexes.append(index)
-    shape = (tuple(meta), tuple(indexes))
+    return _packed_text(meta, stamps, tuple(indexes))
+
+
+def _packed_text(meta: dict, stamps: list, indexes: tuple) -> str:
+    shape = (tuple(meta), indexes)
     tail = _TAILS.get(shape)
     if tail is None:
         if len(_TAILS) > 10000:  # shapes are few; never let the cache grow without bound

@@ -54,16 +54,17 @@ class Push:
         for op in ops:  # one query per entity for the records, one for what they point at
             targets.setdefault(op["entity"], []).append(op["id"])
             fields = op.get("fields") or {}
-            for name, ref in ENTITIES[op["entity"]].refs.items():
-                if ref.target != "user" and isinstance(fields.get(name), str):
-                    pointed.setdefault(ref.target, []).append(fields[name])
+            for name, target in _POINTERS[op["entity"]]:
+                if isinstance(fields.get(name), str):
+                    pointed.setdefault(target, []).append(fields[name])
         for entity, rids in targets.items():
             self.store.prefetch(entity, rids)
         for op in ops:  # an edit of a stored child checks its parent is alive
             rec = self.store.cache.get((op["entity"], op["id"]))
-            for name, target in ENTITIES[op["entity"]].parents().items():
-                if rec is not None and rec.row.get(name):
-                    pointed.setdefault(target, []).append(rec.row[name])
+            if rec is not None:
+                for name, target in _PARENTS[op["entity"]].items():
+                    if rec.row.get(name):
+                        pointed.setdefault(target, []).append(rec.row[name])
         for entity, rids in pointed.items():
             self.store.prefetch_light(entity, rids)
         self.store.prefetch_business_ids(
@@ -124,7 +125,7 @@ class Push:
         if creating:
             fields = rules.create_defaults(self.actor, entity_name, fields)
         try:
-            schema = _schema(entity_name)
+            schema = _SCHEMAS.get(entity_name) or _schema(entity_name)
             loaded = fast_load(schema, fields, not creating)
             if loaded is None:
                 loaded = schema.load(fields, partial=not creating)
@@ -146,8 +147,10 @@ class Push:
         elif outcome.changes or outcome.restore:
             native = {name: loaded[name] for name in outcome.changes}
             self.store.update(rec, native, outcome.meta, version, deleted=False if outcome.restore else None)
-        self.record_lost(op.entity, op.id, outcome.lost)
-        self.revive_parents(op, rec)
+        if outcome.lost:
+            self.record_lost(op.entity, op.id, outcome.lost)
+        if _PARENTS[rec.entity]:
+            self.revive_parents(op, rec)
         return ("conflict" if self.lost else "applied"), {}
 
     def delete(self, op: Op):
@@ -216,7 +219,7 @@ class Push:
 
     def revive_parents(self, op: Op, rec) -> None:
         """A live record's parents must be alive: restore them, telling whoever deleted them."""
-        for name, target in ENTITIES[rec.entity].parents().items():
+        for name, target in _PARENTS[rec.entity].items():
             parent_id = rec.row.get(name)
             if not parent_id or not self.store.deleted(target, parent_id):
                 continue
@@ -241,6 +244,9 @@ class Push:
             self.lost.append(entry)
 
 
+_PARENTS = {name: entity.parents() for name, entity in ENTITIES.items()}
+_POINTERS = {name: [(field, ref.target) for field, ref in entity.refs.items() if ref.target != "user"]
+             for name, entity in ENTITIES.items()}  # references to records (not users), per entity
 _WIRE_PLANS: dict = {}
 
 
