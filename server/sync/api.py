@@ -50,34 +50,42 @@ def fast_envelope(body: dict):
 
     Accepts exactly what PushEnvelope accepts for canonical input (lower-case UUIDs, known entity,
     integer base_version >= 0, ISO instant with zone); everything else takes the slow, explaining path.
+    The ops are checked first and only then completed in place ("fields" defaulted, "edited_at"
+    parsed), so the slow path always sees the body as it came.
     """
     client_id, ops = body.get("client_id"), body.get("ops")
     if set(body) != {"client_id", "ops"} or not isinstance(client_id, str) or not 1 <= len(client_id) <= 64:
         return None
     if not isinstance(ops, list):
         return None
-    out = []
+    instants: dict = {}  # a phone sends runs of ops with one timestamp: parse each text once
+    parsed = []
+    uuid_match = UUID_RE.match
     for op in ops:
-        if not isinstance(op, dict) or not OP_KEYS.issuperset(op) or len(op) < 6:
+        if type(op) is not dict or len(op) < 6 or not OP_KEYS.issuperset(op):
             return None
-        fields, base = op.get("fields", {}), op.get("base_version")
+        fields, base, op_id, rid = op.get("fields", {}), op.get("base_version"), op.get("op_id"), op.get("id")
         if (op.get("entity") not in ENTITY_NAMES or op.get("type") not in ("put", "delete")
                 or type(base) is not int or base < 0 or not isinstance(fields, dict)
-                or not _uuid(op.get("op_id")) or not _uuid(op.get("id"))):
+                or type(op_id) is not str or uuid_match(op_id) is None
+                or type(rid) is not str or uuid_match(rid) is None):
             return None
         edited = op.get("edited_at")
-        try:
-            edited_at = datetime.fromisoformat(edited) if isinstance(edited, str) else None
-        except ValueError:
-            return None
-        if edited_at is None or edited_at.tzinfo is None:
-            return None
-        out.append({**op, "fields": fields, "edited_at": edited_at})
-    return {"client_id": client_id, "ops": out}
-
-
-def _uuid(value) -> bool:
-    return isinstance(value, str) and UUID_RE.match(value) is not None
+        edited_at = instants.get(edited) if type(edited) is str else None
+        if edited_at is None:
+            try:
+                edited_at = datetime.fromisoformat(edited) if isinstance(edited, str) else None
+            except ValueError:
+                return None
+            if edited_at is None or edited_at.tzinfo is None:
+                return None
+            instants[edited] = edited_at
+        parsed.append(edited_at)
+    for op, edited_at in zip(ops, parsed):
+        if "fields" not in op:
+            op["fields"] = {}
+        op["edited_at"] = edited_at
+    return {"client_id": client_id, "ops": ops}
 
 
 @bp.post("/push")

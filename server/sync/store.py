@@ -26,6 +26,15 @@ def convs(entity: str):
     return _CONVS[entity]
 
 
+_CONV_OF: dict = {}
+
+
+def _conv_of(entity: str) -> dict:
+    """{column: wire converter or None} of an entity's fields."""
+    _CONV_OF[entity] = dict(convs(entity))
+    return _CONV_OF[entity]
+
+
 @dataclass(slots=True)
 class Rec:
     entity: str
@@ -184,9 +193,12 @@ class Store:
         rec.row.update(native)
         if "business_id" in native:
             self._track_bid(rec, old_bid)
-        for name, conv in convs(rec.entity):
-            if name in native:
-                rec.state.values[name] = conv(native[name]) if conv else native[name]
+        converters = _CONV_OF.get(rec.entity) or _conv_of(rec.entity)
+        values = rec.state.values  # holds every column already (loaded or created): no new keys
+        for name, value in native.items():
+            if name in converters:
+                conv = converters[name]
+                values[name] = conv(value) if conv else value
         rec.state.meta.update(meta)
         if deleted is not None:
             rec.state.deleted = rec.row["deleted"] = deleted
