@@ -121,7 +121,9 @@ def _push():
         raise
     # The server's newest version after this push. Not a pull cursor: pulling from it could skip
     # other users' changes, so phones keep their own cursor.
-    return {"results": results, "cursor": latest(db.session)}
+    # Encoded here, as Flask would encode the dict, while the collector is still paused: the push's
+    # objects then die by reference counting before it resumes, instead of being walked by it.
+    return current_app.json.response({"results": results, "cursor": latest(db.session)})
 
 
 @bp.get("/pull")
