@@ -1,7 +1,8 @@
 """Reminder commands: vapid-keys, send-reminders (once or --loop) and reminders-status."""
 import json
+import os
+import select
 import signal
-import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -56,9 +57,9 @@ def register(app) -> None:
         from .reminders.vapid import VapidError
 
         now = _parse_now(now_text)
-        stop = threading.Event()
+        stop = _Stopper()
         if loop:
-            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            signal.signal(signal.SIGTERM, stop.handle)
         try:
             while True:
                 started = datetime.now(timezone.utc)
@@ -77,7 +78,7 @@ def register(app) -> None:
                 if not loop:
                     break
                 db.session.remove()  # hand the connection back while idle
-                if stop.wait(interval):
+                if stop.sleep(interval):
                     break
         except KeyboardInterrupt:
             pass
@@ -107,3 +108,27 @@ def _parse_now(text):
 def _summary(counts: dict) -> str:
     names = ("queued", "sent", "retry", "failed", "gone", "skipped")
     return "reminders: " + ", ".join(f"{name} {counts.get(name, 0)}" for name in names)
+
+
+class _Stopper:
+    """SIGTERM during the loop's sleep, without locks: a handler that takes a lock (as
+    threading.Event.set does) deadlocks when the signal lands while the main thread holds it.
+    The handler only sets a flag and writes a byte to a pipe that the sleep waits on."""
+
+    def __init__(self):
+        self.stopped = False
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+
+    def handle(self, *_args) -> None:
+        self.stopped = True
+        try:
+            os.write(self._write, b"x")
+        except BlockingIOError:
+            pass  # a byte is already waiting: the sleep will wake
+
+    def sleep(self, seconds: float) -> bool:
+        """Wait up to `seconds`; True when a stop was asked for (before or during the wait)."""
+        if not self.stopped:
+            select.select([self._read], [], [], seconds)
+        return self.stopped

@@ -72,3 +72,15 @@ def test_loop_mode_runs_until_sigterm_and_exits_cleanly(app, env, database_url, 
     assert proc.returncode == 0, rest
     assert "stopped" in rest and "Traceback" not in rest
     assert len(env.received) == 3
+
+
+def test_stop_signal_needs_no_lock_and_wakes_the_sleep():
+    """The SIGTERM handler may run while the main thread is anywhere (even holding a lock): it only
+    sets a flag and writes to a pipe; repeated signals do not block; the sleep then returns at once."""
+    from server.cli_reminders import _Stopper
+
+    stopper = _Stopper()
+    assert stopper.sleep(0) is False
+    for _ in range(100_000):  # far more than a pipe holds: the handler must never block
+        stopper.handle(signal.SIGTERM, None)
+    assert stopper.sleep(3600) is True
