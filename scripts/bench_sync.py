@@ -149,13 +149,19 @@ def push_part(url, n_ops: int, profile: bool, seed: int):
     return n_ops // BATCH * BATCH, watch, statuses, surprises, before, rows
 
 
+def _seed(conn, before: dict) -> None:
+    """Untimed: the users and the rows that were there before the timed pushes."""
+    conn.execute(User.__table__.insert(), before["user"])
+    for entity, seed_rows in before.items():
+        if entity != "user":
+            conn.execute(ENTITIES[entity].table.insert(), seed_rows)
+    conn.commit()
+
+
 def raw_insert(url, before: dict, rows: dict) -> tuple:
     app = build_app(url)
     with app.app_context(), db.engine.connect() as conn:
-        conn.execute(User.__table__.insert(), before.pop("user"))
-        for entity, seed_rows in before.items():
-            conn.execute(ENTITIES[entity].table.insert(), seed_rows)
-        conn.commit()
+        _seed(conn, before)
         start = time.perf_counter()
         for entity in RECORDS:  # parents first: the foreign keys are checked
             table = ENTITIES[entity].table
@@ -173,10 +179,7 @@ def raw_driver_insert(url, before: dict, rows: dict) -> tuple:
     way, so this is the baseline that flatters it least."""
     app = build_app(url)
     with app.app_context(), db.engine.connect() as conn:
-        conn.execute(User.__table__.insert(), before.pop("user"))
-        for entity, seed_rows in before.items():
-            conn.execute(ENTITIES[entity].table.insert(), seed_rows)
-        conn.commit()
+        _seed(conn, before)
         dialect = conn.dialect
         start = time.perf_counter()
         for entity in RECORDS:
@@ -272,8 +275,8 @@ def main() -> None:
         print(f"== bench_sync on {database_label(urls['push'])}{' (quick)' if args.quick else ''}"
               f"{' (profiled: figures are inflated)' if args.profile else ''} ==")
         ops, watch, statuses, surprises, before, rows = push_part(urls["push"], n_ops, args.profile, args.seed)
-        n_rows, raw_seconds = raw_insert(urls["raw"], dict(before), rows)
-        _, driver_seconds = raw_driver_insert(urls["rawdriver"], dict(before), rows)
+        n_rows, raw_seconds = raw_insert(urls["raw"], before, rows)
+        _, driver_seconds = raw_driver_insert(urls["rawdriver"], before, rows)
         push_rate, raw_rate, driver_rate = ops / watch.seconds, n_rows / raw_seconds, n_rows / driver_seconds
         print(f"push:       {ops} ops in {watch.seconds:.2f} s = {push_rate:.0f} ops/s "
               f"({', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}; {watch.spread()})")

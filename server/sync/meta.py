@@ -28,11 +28,20 @@ def unpack(stored: dict | None) -> dict:
 
 def pack(meta: dict) -> dict:
     """Return the stored form of {field: stamp}: each distinct stamp once."""
-    stamps: list = []
-    by_id: dict = {}     # fields set by one change share one list object: the cheap test
-    by_value: dict = {}  # equal stamps in separate lists (rows from before packing)
+    stamps, indexes = _dedupe(list(meta.values()))
     out: dict = {STAMPS: stamps}
-    for name, stamp in meta.items():
+    out.update(zip(meta, indexes))
+    return out
+
+
+def _dedupe(values: list) -> tuple:
+    """(distinct stamps, each value's index into them): fields set by one change share one list
+    object (the cheap test); equal stamps in separate lists come from rows stored before packing."""
+    stamps: list = []
+    by_id: dict = {}
+    by_value: dict = {}
+    indexes = []
+    for stamp in values:
         index = by_id.get(id(stamp))
         if index is None:
             key = tuple(stamp)
@@ -41,8 +50,8 @@ def pack(meta: dict) -> dict:
                 index = by_value[key] = len(stamps)
                 stamps.append(stamp)
             by_id[id(stamp)] = index
-        out[name] = index
-    return out
+        indexes.append(index)
+    return stamps, indexes
 
 
 def _no_default(value):
@@ -65,20 +74,7 @@ def pack_json(meta: dict) -> str:
     values = list(meta.values())
     if values and values.count(values[0]) == len(values):  # equal stamps (a create's fields share one)
         return _packed_text(meta, [values[0]], (0,) * len(values))
-    stamps: list = []
-    by_id: dict = {}
-    by_value: dict = {}
-    indexes = []
-    for stamp in values:
-        index = by_id.get(id(stamp))
-        if index is None:
-            key = tuple(stamp)
-            index = by_value.get(key)
-            if index is None:
-                index = by_value[key] = len(stamps)
-                stamps.append(stamp)
-            by_id[id(stamp)] = index
-        indexes.append(index)
+    stamps, indexes = _dedupe(values)
     return _packed_text(meta, stamps, tuple(indexes))
 
 
