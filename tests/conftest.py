@@ -48,7 +48,8 @@ def _fresh_postgres_db(server_url: str) -> str:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    url = os.environ.get("KENTTA_TEST_DATABASE_URL")
+    server = os.environ.get("KENTTA_TEST_DATABASE_URL")
+    url = server
     if url and url.startswith("postgresql"):
         url = _fresh_postgres_db(url)
     elif not url:
@@ -57,7 +58,13 @@ def database_url(tmp_path_factory):
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         db.engine.dispose()
-    return url
+    yield url
+    if url != server and url.startswith("postgresql"):  # a developer's server does not fill up
+        engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            name = sa.engine.make_url(url).database
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")
