@@ -26,8 +26,8 @@ from sqlalchemy import text
 
 from server.calendar import query
 from server.calendar.content import FeedSettings, activity_event, task_event, window
-from server.calendar.feed import timezone_name
 from server.calendar.links import personal_url
+from server.config import org_timezone_name
 from server.demo import names as N
 from server.demo.build import Builder
 from server.extensions import db
@@ -119,7 +119,7 @@ def main() -> None:
         with app.test_request_context():
             user = db.session.get(User, user_id)
             path = urlsplit(personal_url(user)).path
-            settings = FeedSettings(base="http://localhost", tz=timezone_name())
+            settings = FeedSettings(base="http://localhost", tz=org_timezone_name())
             win = window(datetime.now(timezone.utc), settings.tz)
             events = ([activity_event(r, settings) for r in query.activities(win, user_id)]
                       + [task_event(r, settings) for r in query.open_tasks(win, user_id)])

@@ -18,6 +18,13 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def org_timezone_name() -> str:
+    """The organisation's IANA time zone: ORG_TIMEZONE of the running app, else Europe/Helsinki."""
+    from flask import current_app, has_app_context
+
+    return (current_app.config.get("ORG_TIMEZONE") if has_app_context() else None) or "Europe/Helsinki"
+
+
 class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kentta.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}

@@ -1,30 +1,17 @@
 """The logged-in user: who am I, and my calendar subscription links."""
 from flask import Blueprint, g
 
-from ..calendar.links import PERSONAL, feed_links, feed_token, may_see_team, personal_url, team_url, token_valid
+from ..calendar.links import feed_links, may_see_team, personal_url, team_url
 from ..extensions import db
 from .auth import auth_required, user_json
 
 bp = Blueprint("me", __name__, url_prefix="/api/me")
 
 
-def calendar_token(user) -> str:
-    """Return the personal feed token (kept here for callers that import it from the API)."""
-    return feed_token(user, PERSONAL)
-
-
-def calendar_token_valid(user, token: str) -> bool:
-    return token_valid(user, token, PERSONAL)
-
-
-def calendar_url(user) -> str:
-    return personal_url(user)
-
-
 @bp.get("")
 @auth_required()
 def me():
-    out = {**user_json(g.user), "calendar_url": calendar_url(g.user)}
+    out = {**user_json(g.user), "calendar_url": personal_url(g.user)}
     if may_see_team(g.user):
         out["team_calendar_url"] = team_url(g.user)
     return out
@@ -43,4 +30,4 @@ def rotate_calendar_token():
     """Rotate the token: the old personal and team URLs answer 404 from now on."""
     g.user.calendar_generation += 1
     db.session.commit()
-    return {"calendar_url": calendar_url(g.user), **feed_links(g.user)}, 201
+    return {"calendar_url": personal_url(g.user), **feed_links(g.user)}, 201

@@ -9,6 +9,7 @@ import hashlib
 from flask import Blueprint, Response, current_app, request
 from werkzeug.http import http_date, is_resource_modified
 
+from ..config import org_timezone_name
 from ..extensions import csrf, db
 from ..models import User, utcnow
 from . import query
@@ -20,11 +21,6 @@ csrf.exempt(bp)
 
 # Part of every ETag: bump it when the output format changes, so clients fetch the new shape.
 FORMAT = "kentta-ical-1"
-
-
-def timezone_name() -> str:
-    cfg = current_app.config
-    return cfg.get("TIMEZONE") or cfg.get("ORG_TIMEZONE") or "Europe/Helsinki"
 
 
 @bp.get("/<user_id>/<token>.ics")
@@ -43,7 +39,7 @@ def serve(user_id: str, token: str, team: bool) -> Response:
     if (user is None or not user.active or not token_valid(user, token, TEAM if team else PERSONAL)
             or (team and not may_see_team(user))):
         return Response("No such calendar.\n", 404, {"Cache-Control": "no-store"}, mimetype="text/plain")
-    settings = FeedSettings(base=base_url(), tz=timezone_name(), team=team,
+    settings = FeedSettings(base=base_url(), tz=org_timezone_name(), team=team,
                             lang=user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "fi"))
     now = utcnow()
     win = window(now, settings.tz)

@@ -18,9 +18,9 @@ import uuid
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
 from sqlalchemy import select
 
+from ..config import org_timezone_name
 from ..models import DEFAULT_FOLLOWUP_DELAY_DAYS, ServiceLevel, User, new_id
 from ..sync.rules import Actor
 from .messages import language
@@ -40,10 +40,6 @@ NOTES = {"fi": "Toimitus {order} toimitettu {day}. Kysy, miten tuotteet ovat toi
 def followup_task_id(delivery_id: str) -> str:
     """The id of a delivery's follow-up task (the same on every server, every time)."""
     return str(uuid.uuid5(NAMESPACE, f"follow-up:{delivery_id}"))
-
-
-def timezone_name() -> str:
-    return (current_app.config.get("ORG_TIMEZONE") if has_app_context() else None) or "Europe/Helsinki"
 
 
 def plan(delivery_id: str, delivery: dict, customer: dict, delay_days: int, tz: ZoneInfo, locale) -> dict | None:
@@ -69,8 +65,10 @@ def after_ops(push, ops: list, results: list) -> None:
                and TRIGGERS & set(op.get("fields") or ())]
     if not touched:
         return
+    touched = list(dict.fromkeys(touched))
+    push.store.prefetch("task", [followup_task_id(d) for d in touched])  # one query, not one per delivery
     wanted = []
-    for delivery_id in dict.fromkeys(touched):
+    for delivery_id in touched:
         rec = push.store.get("delivery", delivery_id)
         if rec is None or rec.state.deleted or rec.state.values.get("status") != "delivered":
             continue
@@ -78,18 +76,20 @@ def after_ops(push, ops: list, results: list) -> None:
             wanted.append(rec)
     if not wanted:
         return
+    push.store.prefetch("customer", [rec.state.values["customer_id"] for rec in wanted])
+    customers = {rec.id: push.store.get("customer", rec.state.values["customer_id"]) for rec in wanted}
+    owners = {c.state.values.get("owner_id") for c in customers.values() if c is not None} - {None}
+    locales = dict(push.session.execute(select(User.id, User.locale).where(User.id.in_(owners))).all()) if owners else {}
     delays = dict(push.session.execute(select(ServiceLevel.segment, ServiceLevel.followup_delay_days)).all())
-    tz = ZoneInfo(timezone_name())
+    tz = ZoneInfo(org_timezone_name())
     actor, client_id = push.actor, push.client_id
     push.actor, push.client_id = SERVER, CLIENT_ID  # the server makes the task, whoever pushed
     try:
         for rec in wanted:
-            customer = push.store.get("customer", rec.state.values["customer_id"])
+            customer = customers[rec.id]
             values = customer.state.values if customer else {}
-            owner = values.get("owner_id")
-            locale = push.session.scalar(select(User.locale).where(User.id == owner)) if owner else None
             delay = delays.get(values.get("segment"), DEFAULT_FOLLOWUP_DELAY_DAYS)
-            fields = plan(rec.id, rec.state.values, values, delay, tz, locale)
+            fields = plan(rec.id, rec.state.values, values, delay, tz, locales.get(values.get("owner_id")))
             if fields is None:
                 continue
             op = {"op_id": new_id(), "entity": "task", "id": followup_task_id(rec.id), "type": "put",

@@ -7,12 +7,22 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import delete, update
 
+from ..config import org_timezone_name
 from ..extensions import db
 from ..models import PushSubscription, ReminderSend
 from .due import DEFAULT_MAX_AGE, queue_due
-from .followups import timezone_name
 from .hosts import endpoint_problem
-from .sender import CLAIM_TIMEOUT, HTTP_TIMEOUT, NoRedirects, claim, claimed, outcome, push_one, retry_after_seconds, still_wanted
+from .sender import (
+    CLAIM_TIMEOUT,
+    HTTP_TIMEOUT,
+    NoRedirects,
+    claim,
+    claimed,
+    outcome,
+    push_one,
+    retry_after_seconds,
+    still_wanted,
+)
 from .vapid import load_keys, subject
 
 BATCH = 20
@@ -34,7 +44,7 @@ def send_reminders(now: datetime | None = None, batch: int = BATCH, max_age: tim
 
     session = db.session
     session.commit()  # start from fresh reads
-    counts = Counter(queued=queue_due(session, config, current(), ZoneInfo(timezone_name()), max_age))
+    counts = Counter(queued=queue_due(session, config, current(), ZoneInfo(org_timezone_name()), max_age))
     session.commit()
     http, sub_claim = NoRedirects(), subject(config)
     timeout = timedelta(seconds=config.get("REMINDER_CLAIM_TIMEOUT_SECONDS", CLAIM_TIMEOUT.total_seconds()))
