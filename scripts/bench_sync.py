@@ -14,7 +14,6 @@ import argparse
 import json
 import random
 import time
-import uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
@@ -26,7 +25,7 @@ from server.demo import names as N
 from server.demo.build import Builder
 from server.entities import ENTITIES
 from server.extensions import db
-from server.models import User
+from server.models import User, new_op_id
 from server.sync.push import apply_ops
 
 BATCH, PUSH_BAR, PULL_BAR = 500, 1 / 3, 1 / 2
@@ -74,8 +73,9 @@ class Phones:
                        "contact": {"role": self.rng.choice(N.ROLES)},
                        "activity": {"status": "done", "outcome": self.rng.choice(N.OUTCOMES)}}[self.entity[record_id]])
         edited = self.clock - timedelta(minutes=minutes_back)
-        return {"op_id": str(uuid.uuid4()), "entity": self.entity[record_id], "id": record_id, "type": "put",
-                "base_version": base, "fields": fields, "edited_at": edited.strftime(STAMP)}
+        # op ids as the PWA makes them: UUIDv7 of the edit's time (a stale edit has an old one)
+        return {"op_id": new_op_id(int(edited.timestamp() * 1000)), "entity": self.entity[record_id],
+                "id": record_id, "type": "put", "base_version": base, "fields": fields, "edited_at": edited.strftime(STAMP)}
 
     def batch(self, turn: int, creates: int, updates: int, conflicts: int):
         """One request's ops, and what each op's status must be."""
@@ -269,14 +269,29 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2 000 ops and a tenth of the pull rows")
     parser.add_argument("--profile", action="store_true", help="also print cProfile tables (slows the figures)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3, help="push rounds (each against its own raw inserts)")
+    parser.add_argument("--push-only", action="store_true", help="skip the pull part")
     args = parser.parse_args()
     n_ops, n_customers = (2000, 2000) if args.quick else (10000, 20000)
-    with fresh_databases(("push", "raw", "rawdriver", "pull"), server_url_from_env()) as urls:
-        print(f"== bench_sync on {database_label(urls['push'])}{' (quick)' if args.quick else ''}"
+    rounds = 1 if args.profile else args.rounds
+    parts = [f"{kind}{i}" for i in range(rounds) for kind in ("push", "raw", "rawdriver")]
+    with fresh_databases((*parts, "pull"), server_url_from_env()) as urls:
+        print(f"== bench_sync on {database_label(urls['pull'])}{' (quick)' if args.quick else ''}"
               f"{' (profiled: figures are inflated)' if args.profile else ''} ==")
-        ops, watch, statuses, surprises, before, rows = push_part(urls["push"], n_ops, args.profile, args.seed)
-        n_rows, raw_seconds = raw_insert(urls["raw"], before, rows)
-        _, driver_seconds = raw_driver_insert(urls["rawdriver"], before, rows)
+        # Rounds alternate push and raw inserts, each on fresh databases; the best of each is kept
+        # (as timeit does): other jobs on a shared machine only ever slow a round down.
+        best: dict = {}
+        for i in range(rounds):
+            ops, watch, statuses, surprises, before, rows = push_part(urls[f"push{i}"], n_ops, args.profile, args.seed)
+            n_rows, raw_seconds = raw_insert(urls[f"raw{i}"], before, rows)
+            _, driver_seconds = raw_driver_insert(urls[f"rawdriver{i}"], before, rows)
+            print(f"round {i + 1}:    push {watch.seconds / ops * 1e6:.1f} us/op, raw insert {raw_seconds / n_rows * 1e6:.1f} "
+                  f"us/row, raw driver {driver_seconds / n_rows * 1e6:.1f} us/row")
+            if "push" not in best or watch.seconds < best["push"].seconds:
+                best["push"] = watch
+            best["raw"] = min(best.get("raw", raw_seconds), raw_seconds)
+            best["driver"] = min(best.get("driver", driver_seconds), driver_seconds)
+        watch, raw_seconds, driver_seconds = best["push"], best["raw"], best["driver"]
         push_rate, raw_rate, driver_rate = ops / watch.seconds, n_rows / raw_seconds, n_rows / driver_seconds
         print(f"push:       {ops} ops in {watch.seconds:.2f} s = {push_rate:.0f} ops/s "
               f"({', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}; {watch.spread()})")
@@ -289,6 +304,8 @@ def main() -> None:
         print(f"push/raw:   {verdict(push_rate / raw_rate, PUSH_BAR)} against SQLAlchemy Core executemany")
         print(f"push/raw:   {verdict(push_rate / driver_rate, PUSH_BAR)} against the driver's executemany (the stricter)")
         watch.report("push (HTTP requests)")
+        if args.push_only:
+            return
 
         app = build_app(urls["pull"])
         headers, n_loaded, setup = load_pull_data(app, n_customers, args.seed)

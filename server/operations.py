@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from .api.errors import ApiError
 from .extensions import db
-from .models import new_id
+from .models import new_id, new_op_id
 from .sync.push import Push
 from .sync.rules import Actor
 
@@ -28,7 +28,7 @@ def write_one(actor: Actor, entity: str, record_id: str | None, op_type: str, fi
         current = rec.state.version if rec else None
         raise ApiError(412, f"The record has changed since version {if_match} (now {current}); "
                             "load it again and retry.")
-    op = {"op_id": new_id(), "entity": entity, "id": record_id, "type": op_type,
+    op = {"op_id": new_op_id(), "entity": entity, "id": record_id, "type": op_type,
           "base_version": push.versions.start, "fields": fields,
           "edited_at": datetime.now(timezone.utc)}
     [result] = push.run([op])

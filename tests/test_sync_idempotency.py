@@ -1,11 +1,32 @@
 """Retries are safe: op ids are remembered, and a failed request leaves nothing behind."""
+import uuid
+
 import pytest
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models import OpLedger, QuarantinedOp
+from server.models import OpLedger, QuarantinedOp, new_op_id
 from server.sync import push as push_module
 from sync_helpers import make_customer, new_id, op, push, state
+
+
+def test_server_made_op_ids_are_uuid7_in_time_order():
+    # Time-ordered op ids append to the ledger's index instead of landing on a random page of it.
+    ids = [new_op_id(ms) for ms in (0, 1_700_000_000_000, 1_700_000_000_001, 2**48 - 1)]
+    assert ids == sorted(ids)
+    for text in ids + [new_op_id()]:
+        parsed = uuid.UUID(text)
+        assert (str(parsed), parsed.version, parsed.variant) == (text, 7, uuid.RFC_4122)
+    assert ids[1].replace("-", "")[:12] == f"{1_700_000_000_000:012x}"
+    assert len({new_op_id(5) for _ in range(1000)}) == 1000
+
+
+def test_a_uuid4_op_id_is_still_accepted_and_remembered(client, users):
+    cid = new_id()
+    edit = {**op("customer", cid, {"name": "Kahvila Nelonen"}), "op_id": str(uuid.uuid4())}
+    first = push(client, users.rep_h, [edit])["results"][0]
+    assert first["status"] == "applied"
+    assert push(client, users.rep_h, [edit])["results"][0] == first
 
 
 def _counter():

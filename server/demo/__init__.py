@@ -1,7 +1,6 @@
 """Realistic demo data (SPEC §1's cases), written through the merge like every other write."""
 import random
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select, text
@@ -9,7 +8,7 @@ from sqlalchemy import func, select, text
 from ..cli import create_user
 from ..entities import ENTITIES
 from ..extensions import db
-from ..models import Customer, Task, User
+from ..models import Customer, Task, User, new_op_id
 from ..sync.push import apply_ops
 from ..reminders.followups import followup_task_id
 from ..sync.rules import Actor
@@ -105,7 +104,7 @@ def _close_old_follow_ups(actor: Actor, demo_tasks: list, now: datetime) -> None
     old = db.session.scalars(select(Task.id).where(Task.kind == "follow_up", Task.status == "open",
                                                    Task.due_on < cutoff, Task.deleted.is_(False))).all()
     seen = latest(db.session)
-    ops = [{"op_id": str(uuid.uuid4()), "entity": "task", "id": tid, "type": "put", "base_version": seen,
+    ops = [{"op_id": new_op_id(), "entity": "task", "id": tid, "type": "put", "base_version": seen,
             "fields": {"status": "done"}, "edited_at": now} for tid in old if tid not in keep_open]
     for start in range(0, len(ops), BATCH):
         _push(actor, ops[start:start + BATCH])

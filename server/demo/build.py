@@ -3,6 +3,7 @@ import uuid
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
+from ..models.base import new_op_id
 from . import names as N
 
 try:
@@ -49,7 +50,7 @@ class Builder:
 
     def add(self, entity: str, fields: dict, plural: str) -> str:
         record_id = str(uuid.uuid4())
-        self.ops.append({"op_id": str(uuid.uuid4()), "entity": entity, "id": record_id, "type": "put",
+        self.ops.append({"op_id": new_op_id(), "entity": entity, "id": record_id, "type": "put",
                          "base_version": 0, "fields": fields, "edited_at": self.now})
         self.counts[plural] += 1
         return record_id

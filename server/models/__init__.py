@@ -1,6 +1,6 @@
 """All tables; importing this registers them with SQLAlchemy."""
 from .activity import Activity
-from .base import new_id, utcnow
+from .base import new_id, new_op_id, utcnow
 from .conflict import Conflict
 from .contact import Contact
 from .customer import Customer
@@ -25,5 +25,5 @@ __all__ = [
     "OpLedger", "OrgSetting", "PushSubscription", "QuarantinedOp", "ReminderSend", "ROLES", "SYNCED",
     "ServiceLevel", "SyncCounter",
     "Task", "User", "DEFAULT_SERVICE_LEVELS", "DEFAULT_FOLLOWUP_DELAY_DAYS", "hash_token",
-    "new_id", "utcnow",
+    "new_id", "new_op_id", "utcnow",
 ]

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from ..config import org_timezone_name
-from ..models import DEFAULT_FOLLOWUP_DELAY_DAYS, ServiceLevel, User, new_id
+from ..models import DEFAULT_FOLLOWUP_DELAY_DAYS, ServiceLevel, User, new_op_id
 from ..sync.rules import Actor
 from .messages import language
 
@@ -92,7 +92,7 @@ def after_ops(push, ops: list, results: list) -> None:
             fields = plan(rec.id, rec.state.values, values, delay, tz, locales.get(values.get("owner_id")))
             if fields is None:
                 continue
-            op = {"op_id": new_id(), "entity": "task", "id": followup_task_id(rec.id), "type": "put",
+            op = {"op_id": new_op_id(), "entity": "task", "id": followup_task_id(rec.id), "type": "put",
                   "base_version": 0, "fields": fields, "edited_at": push.now}
             result = push.apply(op)
             if result["status"] == "rejected":  # kept in quarantined_ops; say so where operators look

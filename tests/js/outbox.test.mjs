@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { MAX_BYTES, Outbox, batchOf, makeOp, opBytes, wireOp } from "../../pwa/static/js/outbox.js";
+import { MAX_BYTES, Outbox, batchOf, makeOp, opBytes, uuid7, wireOp } from "../../pwa/static/js/outbox.js";
 import { createMemoryStore } from "../../pwa/static/js/memory-store.js";
 
 const counter = () => {
@@ -19,6 +19,20 @@ test("makeOp builds a SPEC §5 op with a UTC edited_at", () => {
   assert.match(del.op_id, /^[0-9a-f-]{36}$/);
   assert.match(del.edited_at, /Z$/);
   assert.throws(() => makeOp({ entity: "customer", id: "c1", type: "patch" }), TypeError);
+});
+
+test("op ids are UUIDv7: version 7, RFC variant, ordered by the edit's millisecond", () => {
+  const shape = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const early = makeOp({ entity: "task", id: "t", now: new Date("2026-11-20T08:15:00.001Z") }).op_id;
+  const late = makeOp({ entity: "task", id: "t", now: new Date("2026-11-20T08:15:00.002Z") }).op_id;
+  assert.match(early, shape);
+  assert.match(late, shape);
+  assert.ok(early < late, `${early} should sort before ${late}`);
+  assert.equal(early.replace(/-/g, "").slice(0, 12), Date.parse("2026-11-20T08:15:00.001Z").toString(16).padStart(12, "0"));
+  assert.equal(uuid7(0, new Uint8Array(10).fill(255)), "00000000-0000-7fff-bfff-ffffffffffff");
+  assert.equal(uuid7(2 ** 48 - 1, new Uint8Array(10)), "ffffffff-ffff-7000-8000-000000000000");
+  const many = new Set(Array.from({ length: 1000 }, () => uuid7(5)));
+  assert.equal(many.size, 1000, "ids made in one millisecond still differ");
 });
 
 test("put and remove queue ops in order, and the fields are copied", async () => {

@@ -9,9 +9,22 @@ export const MAX_BYTES = 2 * 1024 * 1024 - 4096;
 const OP_KEYS = ["op_id", "entity", "id", "type", "base_version", "fields", "edited_at"];
 const encoder = new TextEncoder();
 
+/**
+ * A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Op ids are the
+ * server's ledger key, written once per op forever: time-ordered ids land at the end of its index
+ * instead of on a random page of it, which on the server was a sixth of every push's cost.
+ */
+export function uuid7(ms = Date.now(), random = crypto.getRandomValues(new Uint8Array(10))) {
+  const hex = Math.floor(ms).toString(16).padStart(12, "0").slice(-12)
+    + "7" + [...random].map((b) => b.toString(16).padStart(2, "0")).join("").slice(0, 19);
+  // the variant's top bits are 10: the 17th hex digit is one of 8, 9, a, b
+  const variant = (8 | (random[9] & 3)).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${variant}${hex.slice(16, 19)}-${hex.slice(19, 31)}`;
+}
+
 /** Build one SPEC §5 op; the clock and the id source are injectable for tests. */
 export function makeOp({ entity, id, type = "put", fields = {}, baseVersion = 0, now = new Date(),
-  uuid = () => crypto.randomUUID() }) {
+  uuid = () => uuid7(now.getTime()) }) {
   if (!entity || !id) throw new TypeError("makeOp needs an entity and an id");
   if (type !== "put" && type !== "delete") throw new TypeError(`unknown op type: ${type}`);
   return {
