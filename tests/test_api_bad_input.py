@@ -60,7 +60,10 @@ def test_duplicate_business_id_is_422(client, users, customer):
 
 
 @pytest.mark.parametrize("data,ctype,status", [("{not json", "application/json", 400), ("[1, 2]", "application/json", 400),
-                                               ("name=x", "text/plain", 415), ("null", "application/json", 400)])
+                                               ("name=x", "text/plain", 415), ("null", "application/json", 400),
+                                               ('{"name": NaN}', "application/json", 400),
+                                               ('{"name": "\\ud800"}', "application/json", 400),
+                                               (b'{"name": "\xff"}', "application/json", 400)])
 @pytest.mark.parametrize("method", ["post", "patch"])
 def test_malformed_bodies(client, users, customer, data, ctype, status, method):
     path = "/api/customers" if method == "post" else f"/api/customers/{customer}"

@@ -7,7 +7,7 @@ from marshmallow import fields as mf
 
 from ..api.auth import auth_required
 from ..api.errors import ApiError, validation_error
-from ..api.json_body import json_body
+from ..api.json_body import json_body, json_response
 from ..extensions import csrf, db
 from ..schemas.entities import SCHEMAS
 from ..schemas.fast import UUID_RE
@@ -123,7 +123,7 @@ def _push():
     # other users' changes, so phones keep their own cursor.
     # Encoded here, as Flask would encode the dict, while the collector is still paused: the push's
     # objects then die by reference counting before it resumes, instead of being walked by it.
-    return current_app.json.response({"results": results, "cursor": latest(db.session)})
+    return json_response({"results": results, "cursor": latest(db.session)})
 
 
 @bp.get("/pull")

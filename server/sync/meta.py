@@ -10,8 +10,9 @@ are listed once under STAMPS and each field holds the index of its stamp:
 Rows written before packing hold {field: stamp} and are read as they are; they are packed the next
 time they change. No field is named "@", so the key cannot clash.
 """
-import json
-from json.encoder import c_make_encoder, encode_basestring_ascii
+from json.encoder import encode_basestring_ascii
+
+import orjson
 
 STAMPS = "@"
 
@@ -54,18 +55,16 @@ def _dedupe(values: list) -> tuple:
     return stamps, indexes
 
 
-def _no_default(value):
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+def load_json(text) -> dict:
+    """The stored field_meta text (or bytes) as a dict: orjson reads it ~3 times faster than json."""
+    return orjson.loads(text)
 
 
-# json.dumps with its default settings, minus the per-call set-up (the C encoder is made once)
-_encode = c_make_encoder(None, _no_default, encode_basestring_ascii, None, ": ", ", ", False, False, True) \
-    if c_make_encoder else None
 _TAILS: dict = {}  # (field names, stamp indexes) -> '"name": 0, "city": 0' text
 
 
 def pack_json(meta: dict) -> str:
-    """json.dumps(pack(meta)), the same text, made cheaply (every changed record is written with it).
+    """pack(meta) as JSON text, made cheaply (every changed record is written with it).
 
     The stamps are encoded as one list; the field -> index part depends only on the field names and
     the indexes, which repeat from record to record (a create's fields all share stamp 0), so its
@@ -86,5 +85,4 @@ def _packed_text(meta: dict, stamps: list, indexes: tuple) -> str:
             _TAILS.clear()
         tail = _TAILS[shape] = "".join(f", {encode_basestring_ascii(name)}: {index}"
                                        for name, index in zip(meta, indexes))
-    stamps_text = "".join(_encode(stamps, 0)) if _encode else json.dumps(stamps)
-    return '{"@": ' + stamps_text + tail + "}"
+    return '{"@": ' + orjson.dumps(stamps).decode() + tail + "}"

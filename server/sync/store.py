@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 
-from sqlalchemy import ARRAY, DateTime, any_, bindparam, func, select
+from sqlalchemy import ARRAY, DateTime, Text, any_, bindparam, cast, func, select
 
 from ..entities import ENTITIES, INSERT_ORDER, children_of, search_text
 from ..models import User, utcnow
 from ..wire import converters
 from .merge import State
-from .meta import pack, pack_json, unpack
+from .meta import load_json, pack, pack_json, unpack
 
 _CONVS = {}
 
@@ -61,7 +61,7 @@ class Store:
     # ---- reading -------------------------------------------------------------------------
     def _rec(self, entity, row, values) -> Rec:
         """A Rec from a loaded row (a dict of the loaded columns: see _by_ids) and its wire values."""
-        state = State(values=values, meta=unpack(row["field_meta"]), deleted=row["deleted"],
+        state = State(values=values, meta=unpack(load_json(row["field_meta"])), deleted=row["deleted"],
                       version=row["version"])
         rec = Rec(entity, row["id"], row, state)
         self._track_bid(rec)
@@ -270,7 +270,9 @@ def _by_ids(entity: str, light: bool, dialect):
     key = (entity, light, dialect.name)
     if key not in _QUERIES:
         table = ENTITIES[entity].table
-        columns = [table.c.id, table.c.deleted] if light else [c for c in table.c if c.name not in _NOT_LOADED]
+        # field_meta comes as its text, decoded by orjson (the JSON type would use json.loads)
+        columns = [table.c.id, table.c.deleted] if light else [
+            cast(c, Text).label(c.name) if c.name == "field_meta" else c for c in table.c if c.name not in _NOT_LOADED]
         condition, make_param = one_of(table.c.id, dialect)
         query = select(*columns).where(condition)
         _QUERIES[key] = (query, make_param)
