@@ -85,4 +85,5 @@ def children_of(entity: str):
 
 def search_text(entity: Entity, values: dict) -> str:
     """Casefold the searchable fields (casefold, unlike SQL lower(), handles ä, ö, å everywhere)."""
-    return " ".join(str(values[f]).casefold() for f in entity.search if values.get(f))
+    # casefold works letter by letter, so folding the joined text once is the same as field by field
+    return " ".join([str(value) for value in map(values.get, entity.search) if value]).casefold()

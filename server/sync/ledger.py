@@ -9,7 +9,7 @@ from operator import itemgetter
 from sqlalchemy import select
 
 from ..models import OpLedger
-from .store import one_of
+from .store import one_of, positional
 
 TABLE = OpLedger.__table__
 COLUMNS = ("op_id", "client_id", "user_id", "entity", "record_id", "status", "version", "result", "received_at")
@@ -42,28 +42,25 @@ def write(conn, rows: list) -> None:
     sql, reorder, to_json, at_proc = _plan(conn.dialect)
     instants: dict = {}  # a push stamps all its rows with one time: convert it once
     values = []
-    for row in rows:
-        row = list(row)
-        at = row[_AT]
+    for row in rows:  # COLUMNS ends with result, received_at
+        at = row[-1]
         if at not in instants:
             instants[at] = at_proc(at)
-        row[_AT] = instants[at]
-        if row[_RESULT] is not None:
-            row[_RESULT] = to_json(row[_RESULT])
-        values.append(reorder(row))
+        result = row[-2]
+        values.append(reorder(row[:-2] + (None if result is None else to_json(result), instants[at])))
     conn.exec_driver_sql(sql, values)
-
-
-_AT, _RESULT = COLUMNS.index("received_at"), COLUMNS.index("result")
 
 
 def _plan(dialect):
     """(driver SQL, row -> driver parameters, result processor, received_at processor), once per dialect."""
     if dialect.name not in _SQL:
-        compiled = TABLE.insert().compile(dialect=dialect)
+        compiled = TABLE.insert().compile(dialect=positional(dialect))
         if sorted(compiled.positiontup or compiled.bind_names.values()) != sorted(COLUMNS):
             raise RuntimeError(f"the ledger's columns are not {COLUMNS}: {compiled.string}")
-        if compiled.positiontup:
+        if compiled.positiontup == list(COLUMNS):
+            def reorder(row):
+                return row
+        elif compiled.positiontup:
             reorder = itemgetter(*(COLUMNS.index(name) for name in compiled.positiontup))
         else:
             def reorder(row):

@@ -112,7 +112,7 @@ class Store:
 
     def user_exists(self, user_id: str) -> bool:
         if self._users is None:
-            self._users = set(self.conn.execute(select(User.id)).scalars())
+            self._users = set(self.conn.execute(_USER_IDS).scalars())
         return user_id in self._users
 
     def children(self, entity: str, record_id: str):
@@ -239,6 +239,7 @@ class Store:
 
 
 _SEARCHED = {name: frozenset(entity.search) for name, entity in ENTITIES.items()}
+_USER_IDS = select(User.id)
 # A stored record is loaded for the merge: its creation time and search text are never read
 # (an update sets updated_at, and search_text only when a searched field changes).
 _NOT_LOADED = ("created_at", "updated_at", "search_text")
@@ -312,6 +313,19 @@ def _write(conn, entity: str, columns, rows: list) -> None:
 
 
 _PLANS: dict = {}
+_POSITIONAL: dict = {}
+
+
+def positional(dialect):
+    """The dialect, or a twin of it writing positional parameters (psycopg: %s instead of
+    %(name)s), so rows go to the driver as tuples: a dict per row cost more than the insert."""
+    if dialect.positional:
+        return dialect
+    if dialect.name != "postgresql":
+        return dialect  # other drivers keep their named style (dicts are still correct)
+    if dialect.name not in _POSITIONAL:
+        _POSITIONAL[dialect.name] = type(dialect)(paramstyle="format")
+    return _POSITIONAL[dialect.name]
 
 
 def _sqlite_instant(processor):
@@ -341,10 +355,10 @@ def _driver_plan(dialect, entity: str, columns):
     if key not in _PLANS:
         table = ENTITIES[entity].table
         if columns is None:
-            compiled = table.insert().compile(dialect=dialect)
+            compiled = table.insert().compile(dialect=positional(dialect))
         else:
             compiled = table.update().where(table.c.id == bindparam("b_id")).compile(
-                dialect=dialect, column_keys=sorted(columns))
+                dialect=positional(dialect), column_keys=sorted(columns))
         order = list(compiled.positiontup) if compiled.positiontup else list(compiled.bind_names.values())
         if len(order) < 2 or len(set(order)) != len(order):  # itemgetter of one name gives no tuple
             raise RuntimeError(f"unexpected parameters in {compiled.string}")
