@@ -41,15 +41,17 @@ def login():
     return {"token": plain, "user": user_json(user)}, 201
 
 
-def current_token() -> ApiToken | None:
+def current_token() -> tuple[ApiToken, User] | None:
+    """The request's live bearer token and its user, read in one query (every API call does this)."""
     header = request.headers.get("Authorization", "")
     scheme, _, plain = header.partition(" ")
     if scheme.lower() != "bearer" or not plain.strip():
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain.strip())))
-    if token is None or token.revoked_at is not None:
+    found = db.session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                               .where(ApiToken.token_hash == hash_token(plain.strip()))).first()
+    if found is None or found[0].revoked_at is not None:
         return None
-    return token
+    return found[0], found[1]
 
 
 def auth_required(role: str = "rep"):
@@ -58,17 +60,16 @@ def auth_required(role: str = "rep"):
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            token = current_token()
-            user = db.session.get(User, token.user_id) if token else None
+            token, user = current_token() or (None, None)
             if user is None or not user.active:
                 raise ApiError(401, "Log in first: send 'Authorization: Bearer <token>'.")
             if not user.at_least(role):
                 raise ApiError(403, f"This needs the {role} role or higher.")
+            g.user, g.token_id, g.actor = user, token.id, Actor(id=user.id, role=user.role)  # before a commit expires them
             now = utcnow()
             if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=10):
                 token.last_used_at = now  # coarse, so reads do not turn into writes
                 db.session.commit()
-            g.user, g.token_id, g.actor = user, token.id, Actor(id=user.id, role=user.role)
             return view(*args, **kwargs)
 
         return wrapper

@@ -13,8 +13,7 @@ from ..schemas.entities import SCHEMAS
 from ..schemas.fast import UUID_RE
 from . import gcpause
 from .pull import CursorError, pull
-from .push import apply_ops
-from .versions import latest
+from .push import Push
 
 bp = Blueprint("sync", __name__, url_prefix="/api/sync")
 csrf.exempt(bp)
@@ -114,16 +113,18 @@ def _push():
     ops = data["ops"]
     db.session.commit()  # end the auth read transaction before taking the write lock
     try:
-        results = apply_ops(db.session, g.actor, data["client_id"], ops)
+        push = Push(db.session, g.actor, data["client_id"])
+        results = push.run(ops)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    # The server's newest version after this push. Not a pull cursor: pulling from it could skip
-    # other users' changes, so phones keep their own cursor.
-    # Encoded here, as Flask would encode the dict, while the collector is still paused: the push's
-    # objects then die by reference counting before it resumes, instead of being walked by it.
-    return json_response({"results": results, "cursor": latest(db.session)})
+    # The server's newest version after this push (the push held the counter's lock until its
+    # commit, so nothing newer existed then). Not a pull cursor: pulling from it could skip other
+    # users' changes, so phones keep their own cursor.
+    # Encoded here, while the collector is still paused: the push's objects then die by reference
+    # counting before it resumes, instead of being walked by it.
+    return json_response({"results": results, "cursor": push.versions.value})
 
 
 @bp.get("/pull")

@@ -10,6 +10,7 @@ sees every record up to N: pull reads the counter first and pages only up to it.
 from sqlalchemy import text
 
 LOCK = text("UPDATE sync_counter SET value = value WHERE id = 1")
+LOCK_AND_READ = text("UPDATE sync_counter SET value = value WHERE id = 1 RETURNING value")  # one round trip
 READ = text("SELECT value FROM sync_counter WHERE id = 1")
 WRITE = text("UPDATE sync_counter SET value = :v WHERE id = 1")
 
@@ -19,8 +20,11 @@ class VersionAllocator:
 
     def __init__(self, session):
         self.session = session
-        self.session.execute(LOCK)
-        self.start = self.value = int(self.session.execute(READ).scalar_one())
+        if _returning(session):
+            self.start = self.value = int(self.session.execute(LOCK_AND_READ).scalar_one())
+        else:
+            self.session.execute(LOCK)
+            self.start = self.value = int(self.session.execute(READ).scalar_one())
 
     def next(self) -> int:
         self.value += 1
@@ -30,6 +34,14 @@ class VersionAllocator:
         """Write the counter back; call before commit."""
         if self.value != self.start:
             self.session.execute(WRITE, {"v": self.value})
+
+
+def _returning(session) -> bool:
+    """Whether UPDATE ... RETURNING works here (PostgreSQL; SQLite from 3.35)."""
+    dialect = session.get_bind().dialect
+    if dialect.name == "sqlite":
+        return dialect.dbapi.sqlite_version_info >= (3, 35)
+    return dialect.name == "postgresql"
 
 
 def latest(session) -> int:
