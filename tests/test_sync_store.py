@@ -6,34 +6,74 @@ from sqlalchemy import select, update
 from server.extensions import db
 from server.models import Customer
 from server.sync.merge import DELETED
-from server.sync.meta import STAMPS, load_json, pack, pack_json, unpack
+from server.entities import ENTITIES
+from server.sync.meta import FIELD_ORDER, SHAPE, STAMPS, load_json, pack, pack_json, unpack
 from sync_helpers import make_customer, op, push_one, state
 
 
-def test_pack_lists_each_change_once_and_unpacks_to_the_same_meta():
-    one, other = [9, "2026-11-20T08:00:00.000000Z", "phone-a", "op-1", "u-a", ""], [12, "x", "phone-b", "op-2", "u-b", ""]
-    meta = {"name": one, "city": one, "phone": other, DELETED: list(other)}  # an equal stamp in its own list
-    packed = pack(meta)
-    assert packed[STAMPS] == [one, other] and packed["name"] == packed["city"] == 0 and packed[DELETED] == 1
-    assert unpack(packed) == meta
-    assert unpack(pack({})) == {} and unpack(None) == {} and unpack({}) == {}
+# A copy of meta.FIELD_ORDER as released: stored shapes are read by position, so this may only grow
+# at the end of a tuple. If this test fails, append the new field instead of reordering.
+RELEASED_ORDER = {
+    "customer": ("name", "business_id", "kind", "parent_id", "segment", "stage", "owner_id", "phone", "email",
+                 "website", "street", "postal_code", "city", "country", "do_not_contact", "marketing_ban",
+                 "preferred_contact", "notes", "archived"),
+    "contact": ("customer_id", "name", "role", "phone", "email", "marketing_ban", "notes"),
+    "activity": ("customer_id", "contact_id", "owner_id", "type", "status", "title", "starts_at", "ends_at",
+                 "location", "notes", "outcome", "next_step"),
+    "task": ("customer_id", "assignee_id", "created_by", "kind", "title", "due_on", "remind_at", "status",
+             "delivery_id", "notes"),
+    "delivery": ("customer_id", "order_no", "ordered_on", "delivered_on", "status", "channel", "lines", "total"),
+    "conflict": ("entity", "record_id", "field", "kept_value", "lost_value", "lost_by", "kept_by",
+                 "lost_edited_at", "resolved"),
+}
+
+
+def test_field_order_only_grows_and_lists_every_field():
+    for name, entity in ENTITIES.items():
+        order = FIELD_ORDER[name]
+        assert order[:len(RELEASED_ORDER[name])] == RELEASED_ORDER[name], f"{name}: append new fields, never reorder"
+        assert set(entity.fields) <= set(order), f"{name}: add {set(entity.fields) - set(order)} to FIELD_ORDER"
+
+
+ONE = [9, "2026-11-20T08:00:00.000000Z", "phone-a", "op-1", "u-a", "2026-11-20T08:00:00.000000Z"]
+OTHER = [12, "2026-11-21T08:00:00.000000Z", "phone-b", "op-2", "u-b", "2026-11-22T09:00:00.000000Z"]
+
+
+def test_pack_lists_each_change_once_with_one_code_per_field():
+    meta = {"name": ONE, "city": ONE, "phone": OTHER, DELETED: list(OTHER)}  # an equal stamp in its own list
+    packed = pack(meta, "customer")
+    # device_at equal to edited_at is stored as 0; a clamped one (OTHER's) as itself
+    assert packed[STAMPS] == [[*ONE[:5], 0], OTHER] and packed[DELETED] == 1
+    assert packed[SHAPE] == "0------1----0"  # name, phone and city in FIELD_ORDER's places
+    assert unpack(packed, "customer") == meta
+    assert unpack(pack({}, "customer"), "customer") == {} and unpack(None, "customer") == {}
 
 
 def test_pack_json_is_the_json_of_pack_and_reads_back():
-    one, other = [9, "2026-11-20T08:00:00.000000Z", "phone-\"ä\"\n", "op-1", None, ""], [12, "x", "phone-b", "op-2", "u-b"]
-    metas = [{}, {"name": one}, {"name": one, "city": one, "phone": other, DELETED: list(other)},
-             {"city": other, "name": one}, {"name": list(one), "city": list(one)}]
-    for meta in metas * 2:  # the second round reads the cached field part
-        text = pack_json(meta)
-        assert json.loads(text) == pack(meta) and list(json.loads(text)) == list(pack(meta))  # key order too
-        assert unpack(json.loads(text)) == meta and unpack(load_json(text)) == meta
+    odd = [9, "2026-11-20T08:00:00.000000Z", "phone-\"ä\"\n", "op-1", None, ""]
+    legacy = [12, "x", "phone-b", "op-2", "u-b"]  # a stamp from before device_at existed
+    metas = [{}, {"name": ONE}, {"name": ONE, "city": ONE, "phone": OTHER, DELETED: list(OTHER)},
+             {"city": OTHER, "name": ONE}, {"name": list(ONE), "city": list(ONE)}, {"notes": odd, "city": legacy},
+             {"name": ONE, "added_later": OTHER}]
+    for meta in metas * 2:  # the second round reads the cached shape
+        text = pack_json(meta, "customer")
+        assert json.loads(text) == pack(meta, "customer")
+        assert unpack(json.loads(text), "customer") == meta and unpack(load_json(text), "customer") == meta
+    assert len(pack_json({f: ONE for f in FIELD_ORDER["activity"]}, "activity")) < 160  # was ~370 bytes
+
+
+def test_both_earlier_stored_forms_are_read():
+    unpacked = {"name": ONE, "city": OTHER}
+    packed_by_name = {STAMPS: [ONE, OTHER], "name": 0, "city": 1}
+    assert unpack(dict(unpacked), "customer") == unpacked
+    assert unpack(packed_by_name, "customer") == unpacked
 
 
 def test_rows_written_before_packing_are_read_and_merged(client, users, app):
     cid, v = make_customer(client, users.rep_h, city="Oulu")
     with app.app_context():  # rewrite the row's metadata in the old, unpacked form
         stored = db.session.scalar(select(Customer.field_meta).where(Customer.id == cid))
-        db.session.execute(update(Customer).where(Customer.id == cid).values(field_meta=unpack(stored)))
+        db.session.execute(update(Customer).where(Customer.id == cid).values(field_meta=unpack(stored, "customer")))
         db.session.commit()
     # phone-b did not see phone-a's city (base 0 < v): a real conflict, decided from the old-form stamps
     late = push_one(client, users.rep2_h, op("customer", cid, {"city": "Pori"}, base=0, minute=-60), "phone-b")
@@ -41,7 +81,8 @@ def test_rows_written_before_packing_are_read_and_merged(client, users, app):
     own = push_one(client, users.rep_h, op("customer", cid, {"phone": "040 1"}, base=v, minute=5))
     assert own["status"] == "applied"
     with app.app_context():
-        assert STAMPS in db.session.scalar(select(Customer.field_meta).where(Customer.id == cid))  # packed again
+        stored = db.session.scalar(select(Customer.field_meta).where(Customer.id == cid))
+        assert STAMPS in stored and SHAPE in stored  # packed again
 
 
 def test_search_follows_edits_of_searched_fields_only(client, users):

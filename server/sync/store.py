@@ -61,7 +61,7 @@ class Store:
     # ---- reading -------------------------------------------------------------------------
     def _rec(self, entity, row, values) -> Rec:
         """A Rec from a loaded row (a dict of the loaded columns: see _by_ids) and its wire values."""
-        state = State(values=values, meta=unpack(load_json(row["field_meta"])), deleted=row["deleted"],
+        state = State(values=values, meta=unpack(load_json(row["field_meta"]), entity), deleted=row["deleted"],
                       version=row["version"])
         rec = Rec(entity, row["id"], row, state)
         self._track_bid(rec)
@@ -217,7 +217,7 @@ class Store:
         for rec in dirty:
             if rec.new or "search_text" in rec.touched_fields:
                 rec.row["search_text"] = search_text(ENTITIES[rec.entity], rec.state.values)
-            rec.row["field_meta"] = pack_json(rec.state.meta) if text_meta else pack(rec.state.meta)
+            rec.row["field_meta"] = (pack_json if text_meta else pack)(rec.state.meta, rec.entity)
         inserts: dict = {}
         for rec in self.created:
             inserts.setdefault(rec.entity, []).append(rec.row)
