@@ -1,15 +1,14 @@
 """The op ledger in bulk: which ops a push has seen before, and one new row per op.
 
 Every op of every push writes a ledger row, so its cost is paid per op. The rows are plain
-strings and numbers that need no conversion, so they go to the driver's executemany directly:
-SQLAlchemy's per-row parameter processing cost more than SQLite's insert itself.
+strings and numbers that need no conversion, so they go to the driver directly (PostgreSQL: by
+COPY): SQLAlchemy's per-row parameter processing cost more than SQLite's insert itself.
 """
-from operator import itemgetter
-
 from sqlalchemy import select
 
 from ..models import OpLedger
-from .store import one_of, positional
+from .store import one_of
+from .writer import positional, send
 
 TABLE = OpLedger.__table__
 COLUMNS = ("op_id", "client_id", "user_id", "entity", "record_id", "status", "version", "result", "received_at")
@@ -36,10 +35,10 @@ def seen(conn, op_ids: list) -> dict:
 
 
 def write(conn, rows: list) -> None:
-    """Insert ledger rows (tuples in COLUMNS order) in one executemany."""
+    """Insert ledger rows (tuples in COLUMNS order) in one go (see writer.py)."""
     if not rows:
         return
-    sql, reorder, to_json, at_proc = _plan(conn.dialect)
+    sql, to_json, at_proc = _plan(conn.dialect)
     instants: dict = {}  # a push stamps all its rows with one time: convert it once
     values = []
     for row in rows:  # COLUMNS ends with result, received_at
@@ -47,26 +46,18 @@ def write(conn, rows: list) -> None:
         if at not in instants:
             instants[at] = at_proc(at)
         result = row[-2]
-        values.append(reorder(row[:-2] + (None if result is None else to_json(result), instants[at])))
-    conn.exec_driver_sql(sql, values)
+        values.append(row[:-2] + (None if result is None else to_json(result), instants[at]))
+    send(conn, TABLE, sql, COLUMNS, values)
 
 
 def _plan(dialect):
-    """(driver SQL, row -> driver parameters, result processor, received_at processor), once per dialect."""
+    """(driver SQL, result processor, received_at processor), once per dialect."""
     if dialect.name not in _SQL:
         compiled = TABLE.insert().compile(dialect=positional(dialect))
-        if sorted(compiled.positiontup or compiled.bind_names.values()) != sorted(COLUMNS):
+        if tuple(compiled.positiontup or ()) != COLUMNS:
             raise RuntimeError(f"the ledger's columns are not {COLUMNS}: {compiled.string}")
-        if compiled.positiontup == list(COLUMNS):
-            def reorder(row):
-                return row
-        elif compiled.positiontup:
-            reorder = itemgetter(*(COLUMNS.index(name) for name in compiled.positiontup))
-        else:
-            def reorder(row):
-                return dict(zip(COLUMNS, row))
         result_type, at_type = (TABLE.c[name].type.dialect_impl(dialect) for name in ("result", "received_at"))
-        _SQL[dialect.name] = (compiled.string, reorder,
+        _SQL[dialect.name] = (compiled.string,
                               result_type.bind_processor(dialect) or (lambda value: value),
                               at_type.bind_processor(dialect) or (lambda value: value))
     return _SQL[dialect.name]

@@ -5,16 +5,16 @@ in reference order. That keeps a 500-op push to a handful of round trips.
 """
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from operator import itemgetter
 
-from sqlalchemy import ARRAY, DateTime, Text, any_, bindparam, cast, func, select
+from sqlalchemy import ARRAY, Text, any_, bindparam, cast, func, select
 
 from ..entities import ENTITIES, INSERT_ORDER, children_of, search_text
 from ..models import User, utcnow
 from ..wire import converters
 from .merge import State
 from .meta import load_json, pack, pack_json, unpack
+from .writer import meta_as_text, write
 
 _CONVS = {}
 
@@ -213,7 +213,7 @@ class Store:
     def flush(self) -> None:
         """Write every changed record: inserts in reference order, then updates."""
         dirty = [rec for rec in self.cache.values() if rec is not None and rec.dirty]
-        text_meta = _meta_as_text(self.conn.dialect)
+        text_meta = meta_as_text(self.conn.dialect)
         for rec in dirty:
             if rec.new or "search_text" in rec.touched_fields:
                 rec.row["search_text"] = search_text(ENTITIES[rec.entity], rec.state.values)
@@ -229,9 +229,9 @@ class Store:
                 updates.setdefault(rec.entity, {}).setdefault(frozenset(rec.touched_fields), []).append(rec.row)
         for entity in INSERT_ORDER:
             if entity in inserts:
-                _write(self.conn, entity, None, inserts[entity])
+                write(self.conn, ENTITIES[entity].table, None, inserts[entity])
             for columns, rows in updates.get(entity, {}).items():
-                _write(self.conn, entity, columns, rows)
+                write(self.conn, ENTITIES[entity].table, columns, rows)
         for rec in dirty:
             rec.new = rec.dirty = False
             rec.touched_fields = set()
@@ -283,98 +283,6 @@ def _by_ids(entity: str, light: bool, dialect):
             _READ[query] = (names, itemgetter(*(names.index(name) for name in fields)), fields,
                             [(name, conv) for name, conv in convs(entity) if conv])
     return _QUERIES[key]
-
-
-def _write(conn, entity: str, columns, rows: list) -> None:
-    """Insert rows (columns None) or update `columns` of rows by id, straight through the driver.
-
-    The rows are whole native rows (rec.row). SQLAlchemy's executemany re-derives the parameter
-    processing of every value of every row; here it is planned once per statement, and only the
-    columns whose type needs converting for the driver (JSON, and on SQLite dates and booleans)
-    are converted, with the very processors SQLAlchemy would use. The one request timestamp in
-    created_at / updated_at is converted once.
-    """
-    sql, names, procs, named = _driver_plan(conn.dialect, entity, columns)
-    get = itemgetter(*names)
-    stamps: dict = {}
-    params = []
-    for row in rows:
-        values = list(get(row))
-        for i, proc, per_request in procs:
-            value = values[i]
-            if per_request:
-                if value not in stamps:
-                    stamps[value] = proc(value)
-                values[i] = stamps[value]
-            else:
-                values[i] = proc(value)
-        params.append(dict(zip(named, values)) if named else tuple(values))
-    conn.exec_driver_sql(sql, params)
-
-
-_PLANS: dict = {}
-_POSITIONAL: dict = {}
-
-
-def positional(dialect):
-    """The dialect, or a twin of it writing positional parameters (psycopg: %s instead of
-    %(name)s), so rows go to the driver as tuples: a dict per row cost more than the insert."""
-    if dialect.positional:
-        return dialect
-    if dialect.name != "postgresql":
-        return dialect  # other drivers keep their named style (dicts are still correct)
-    if dialect.name not in _POSITIONAL:
-        _POSITIONAL[dialect.name] = type(dialect)(paramstyle="format")
-    return _POSITIONAL[dialect.name]
-
-
-def _sqlite_instant(processor):
-    """SQLite's DATETIME processor, with naive datetimes formatted by isoformat (C) instead of its
-    %-format of seven fields; used only if it gives exactly the processor's text."""
-    samples = [datetime(2026, 11, 20, 8, 15), datetime(1, 2, 3, 4, 5, 6, 7), datetime(9999, 12, 31, 23, 59, 59, 999999)]
-    if any(processor(d) != d.isoformat(" ", "microseconds") for d in samples):
-        return processor
-
-    def process(value):
-        if type(value) is datetime and value.tzinfo is None:
-            return value.isoformat(" ", "microseconds")
-        return processor(value)
-    return process
-
-
-def _meta_as_text(dialect) -> bool:
-    """Whether field_meta may go to the driver as text made by pack_json: only when the JSON type
-    would encode it with plain json.dumps (no custom serializer configured on the engine)."""
-    return getattr(dialect, "_json_serializer", None) is None
-_PER_REQUEST = frozenset(("created_at", "updated_at"))  # one value per push: convert it once
-
-
-def _driver_plan(dialect, entity: str, columns):
-    """(driver SQL, row keys in parameter order, [(index, processor, per_request)], names if named)."""
-    key = (dialect.name, dialect.paramstyle, entity, columns)
-    if key not in _PLANS:
-        table = ENTITIES[entity].table
-        if columns is None:
-            compiled = table.insert().compile(dialect=positional(dialect))
-        else:
-            compiled = table.update().where(table.c.id == bindparam("b_id")).compile(
-                dialect=positional(dialect), column_keys=sorted(columns))
-        order = list(compiled.positiontup) if compiled.positiontup else list(compiled.bind_names.values())
-        if len(order) < 2 or len(set(order)) != len(order):  # itemgetter of one name gives no tuple
-            raise RuntimeError(f"unexpected parameters in {compiled.string}")
-        names = ["id" if name == "b_id" else name for name in order]
-        procs = []
-        for i, name in enumerate(names):
-            if name == "field_meta" and _meta_as_text(dialect):
-                continue  # already JSON text (pack_json), as the JSON type's processor would make it
-            proc = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-            if proc is not None and dialect.name == "sqlite" and isinstance(table.c[name].type, DateTime):
-                proc = _sqlite_instant(proc)
-            if proc is not None:
-                procs.append((i, proc, name in _PER_REQUEST))
-        _PLANS[key] = (compiled.string, names, procs,
-                       None if compiled.positiontup else order)
-    return _PLANS[key]
 
 
 _DEFAULTS: dict = {}
