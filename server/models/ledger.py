@@ -27,7 +27,8 @@ class OpLedger(db.Model):
 
     op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     client_id: Mapped[str] = mapped_column(String(64), nullable=False)
-    user_id: Mapped[Optional[str]] = mapped_column(String(36), db.ForeignKey("users.id"))
+    # No foreign key: an append-only log need not check (and on PostgreSQL lock) a user row per op
+    user_id: Mapped[Optional[str]] = mapped_column(String(36))
     entity: Mapped[str] = mapped_column(String(16), nullable=False)
     record_id: Mapped[str] = mapped_column(String(36), nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False)

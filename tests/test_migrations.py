@@ -1,0 +1,46 @@
+"""Migrations carry a database with data forward (and back), on SQLite and on PostgreSQL."""
+import pytest
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from conftest import _fresh_postgres_db
+from server import create_app
+from server.config import TestConfig
+from server.extensions import db
+
+LEDGER_ROW = sa.text("INSERT INTO op_ledger (op_id, client_id, user_id, entity, record_id, status, version, "
+                     "received_at) VALUES ('op-1', 'phone', NULL, 'customer', 'c-1', 'applied', 7, '2026-11-20 08:00:00')")
+
+
+def _user_fks():
+    return [fk for fk in sa.inspect(db.engine).get_foreign_keys("op_ledger") if fk["referred_table"] == "users"]
+
+
+@pytest.mark.parametrize("kind", [pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
+def test_0003_drops_the_ledger_user_key_and_keeps_the_rows(kind, tmp_path, request):
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'migrate.db'}"
+    else:
+        url = _fresh_postgres_db(request.getfixturevalue("postgres_url"))
+    app = create_app(TestConfig(url))
+    with app.app_context():
+        folder = app.extensions["migrate"].directory
+        upgrade(directory=folder, revision="0002")
+        db.session.execute(LEDGER_ROW)
+        db.session.commit()
+        assert len(_user_fks()) == 1
+        upgrade(directory=folder)
+        assert _user_fks() == []
+        assert db.session.execute(sa.text("SELECT op_id, version FROM op_ledger")).all() == [("op-1", 7)]
+        db.session.remove()
+        downgrade(directory=folder, revision="0002")
+        assert len(_user_fks()) == 1
+        upgrade(directory=folder)  # and forward again from a named key
+        assert _user_fks() == [] and db.session.execute(sa.text("SELECT count(*) FROM op_ledger")).scalar() == 1
+        db.session.remove()
+        db.engine.dispose()
+    if kind == "postgres":
+        admin = sa.create_engine(request.getfixturevalue("postgres_url"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.engine.make_url(url).database}" WITH (FORCE)'))
+        admin.dispose()
