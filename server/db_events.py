@@ -1,7 +1,10 @@
 """Engine settings that must hold on every connection."""
+import os
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from .checkpoint import BACKSTOP, Checkpointer
 from .extensions import db
 
 
@@ -13,6 +16,7 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP}")  # checkpoints run in the background (checkpoint.py)
     cur.close()
 
 
@@ -23,3 +27,7 @@ def install(app) -> None:
         if engine.dialect.name == "sqlite" and not getattr(engine, "_kentta_pragmas", False):
             event.listen(engine, "connect", _sqlite_pragmas)
             engine._kentta_pragmas = True
+            path = engine.url.database
+            if path and path != ":memory:" and not path.startswith("file:"):
+                checkpointer = engine._kentta_checkpointer = Checkpointer(os.path.abspath(path))
+                event.listen(engine, "commit", lambda _conn: checkpointer.poke())

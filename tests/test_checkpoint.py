@@ -1,0 +1,55 @@
+"""SQLite's write-ahead log is copied back by the background checkpointer, not by commits."""
+import os
+import time
+
+import sqlalchemy as sa
+
+from server.checkpoint import BACKSTOP, Checkpointer
+
+
+def test_commits_leave_the_log_to_the_checkpointer(tmp_path, monkeypatch):
+    monkeypatch.setattr("server.checkpoint.INTERVAL", 0.01)
+    from server import create_app
+    from server.config import TestConfig
+    from server.extensions import db
+    app = create_app(TestConfig(f"sqlite:///{tmp_path / 'wal.db'}"))
+    with app.app_context():
+        engine = db.engine
+        checkpointer = engine._kentta_checkpointer
+        with engine.begin() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == BACKSTOP
+            conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+        size_before = os.path.getsize(tmp_path / "wal.db")
+        for i in range(20):  # commits that would pass SQLite's default 1000-page checkpoint threshold
+            with engine.begin() as conn:
+                conn.exec_driver_sql("INSERT INTO t (v) VALUES (?)", [("x" * 4000,) for _ in range(60)])
+        deadline = time.monotonic() + 10
+        while checkpointer.runs == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert checkpointer.runs > 0
+        deadline = time.monotonic() + 10  # a run may have started before the last commit
+        while os.path.getsize(tmp_path / "wal.db") < size_before + 1200 * 4000 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert os.path.getsize(tmp_path / "wal.db") >= size_before + 1200 * 4000  # the rows reached the file
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 1200
+        engine.dispose()
+
+
+def test_the_checkpointer_never_creates_a_removed_database(tmp_path):
+    path = tmp_path / "gone.db"
+    Checkpointer(str(path)).checkpoint()  # logs and moves on
+    assert not os.path.exists(path)
+
+
+def test_a_checkpoint_copies_the_log_back(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+        conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+        conn.exec_driver_sql("CREATE TABLE t (v TEXT)")
+        conn.exec_driver_sql("INSERT INTO t VALUES ('x')")
+    size_before = os.path.getsize(tmp_path / "c.db")
+    Checkpointer(str(tmp_path / "c.db")).checkpoint()
+    assert os.path.getsize(tmp_path / "c.db") > size_before  # the table's pages are in the file now
+    engine.dispose()
