@@ -39,6 +39,22 @@ def _date(value):
         return date.fromisoformat(value)
     except ValueError:
         return _BAD
+_UUIDS: set = set()  # ids already seen valid: a push refers to the same customers and users over and over
+
+
+def _uuid(value):
+    if type(value) is not str:
+        return _BAD
+    if value in _UUIDS:
+        return value
+    if UUID_RE.match(value) is None:
+        return _BAD
+    if len(_UUIDS) > 100000:  # bounded: forget them all now and then
+        _UUIDS.clear()
+    _UUIDS.add(value)
+    return value
+
+
 _PLANS: dict = {}
 
 
@@ -72,8 +88,7 @@ def _checker(field):
     if type(field) is fields.Boolean and not validators:
         return lambda value: value if isinstance(value, bool) else _BAD
     if type(field) is fields.UUID and not validators:
-        match = UUID_RE.match
-        return lambda value: value if isinstance(value, str) and match(value) is not None else _BAD
+        return _uuid
     if type(field) in (fields.String, fields.Email) and validators:
         # A regexp, a length, the address check: run as marshmallow would (Email carries its own)
 
@@ -107,23 +122,24 @@ def _plan(schema):
 
 def fast_load(schema, data: dict, partial: bool):
     """Return what schema.load(data, partial=partial) would, or None to say: use marshmallow."""
-    checks, required, nullable, schema_checks = _plan(schema)
+    checks, required, nullable, schema_checks = _PLANS.get(type(schema)) or _plan(schema)
     if not partial and not required.issubset(data):
         return None
     out = {}
+    get, bad = checks.get, _BAD
     for name, value in data.items():
-        check = checks.get(name)
+        check = get(name)
         if check is None:  # unknown or not-simple field: marshmallow decides
             return None
         if value is None:
             if name not in nullable:
                 return None
             out[name] = None
-            continue
-        loaded = check(value)
-        if loaded is _BAD:
-            return None
-        out[name] = loaded
+        else:
+            loaded = check(value)
+            if loaded is bad:
+                return None
+            out[name] = loaded
     for check in schema_checks:  # cross-field rules (ends_at after starts_at) run as marshmallow would
         try:
             check(out, partial=partial, many=False)

@@ -30,7 +30,7 @@ class Op(NamedTuple):
     device_at: str = ""     # edited_at as the device sent it, unclamped: orders one phone's own ops
 
 
-@dataclass
+@dataclass(slots=True)
 class State:
     """A record as stored: wire values, per-field meta, tombstone flag, version."""
     values: dict
@@ -50,7 +50,7 @@ class Lost:
     kept_by: Optional[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     status: str                                  # applied | conflict
     changes: dict = field(default_factory=dict)  # field -> new wire value
@@ -83,12 +83,10 @@ def incoming_wins(meta_entry: list, op: Op) -> bool:
 
 def merge_put(current: Optional[State], op: Op, version: int) -> Outcome:
     """Apply a put (create or field patch) to the current state of a record."""
-    out = Outcome(status="applied")
     mine = stamp(op, version)  # one list shared by every field this op sets: stored once (see meta.py)
     if current is None:  # a create: every field is new
-        out.changes = dict(op.fields)
-        out.meta = dict.fromkeys(op.fields, mine)
-        return out
+        return Outcome("applied", dict(op.fields), dict.fromkeys(op.fields, mine), [])
+    out = Outcome(status="applied")
 
     if current.deleted and stale_own(current.meta.get(DELETED), op):
         return out  # the phone deleted the record after making this edit

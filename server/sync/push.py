@@ -181,7 +181,7 @@ class Push:
     # ---- helpers ---------------------------------------------------------------------------
     def check_references(self, op: Op, loaded: dict) -> dict:
         errors = {}
-        for name, ref in ENTITIES[op.entity].refs.items():
+        for name, ref in _REFS[op.entity]:
             target_id = loaded.get(name)
             if target_id is None:
                 continue
@@ -245,6 +245,7 @@ class Push:
 
 
 _PARENTS = {name: entity.parents() for name, entity in ENTITIES.items()}
+_REFS = {name: tuple(entity.refs.items()) for name, entity in ENTITIES.items()}
 _POINTERS = {name: [(field, ref.target) for field, ref in entity.refs.items() if ref.target != "user"]
              for name, entity in ENTITIES.items()}  # references to records (not users), per entity
 _WIRE_PLANS: dict = {}

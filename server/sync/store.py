@@ -3,10 +3,10 @@
 One query per entity loads a batch's records; writes go out as executemany inserts and updates
 in reference order. That keeps a 500-op push to a handful of round trips.
 """
-import json
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+import orjson
 from sqlalchemy import ARRAY, Text, any_, bindparam, cast, func, select
 
 from ..entities import ENTITIES, INSERT_ORDER, children_of, search_text
@@ -169,20 +169,18 @@ class Store:
         """A new record from native values; `wire`, when the caller has it, is their wire view (every
         column of `native`, converted). The record keeps `meta` itself (pass a fresh dict)."""
         now = self.now
-        row = dict(_defaults(entity))
-        row.update(native)
         meta = {} if meta is None else meta
-        row.update(id=record_id, version=version, deleted=False, created_at=now, updated_at=now, field_meta=meta)
-        values = dict(_default_values(entity))
+        row = {**(_DEFAULTS.get(entity) or _defaults(entity)), **native, "id": record_id, "version": version,
+               "deleted": False, "created_at": now, "updated_at": now, "field_meta": meta}
         if wire is not None:
-            values.update(wire)
+            values = {**(_DEFAULT_VALUES.get(entity) or _default_values(entity)), **wire}
         else:
+            values = dict(_default_values(entity))
             for name, conv in convs(entity):
                 if name in native:
                     value = native[name]
                     values[name] = conv(value) if conv and value is not None else value
-        rec = Rec(entity, record_id, row, State(values=values, meta=meta, deleted=False, version=version))
-        rec.new = rec.dirty = True
+        rec = Rec(entity, record_id, row, State(values, meta, False, version), True, True)
         self.cache[(entity, record_id)] = rec
         self.created.append(rec)
         self._track_bid(rec)
@@ -263,7 +261,7 @@ def one_of(column, dialect):
 
 
 def _json_list(values) -> str:
-    return json.dumps(list(values))
+    return orjson.dumps(list(values)).decode()  # ~3000 ids a push: json.dumps was a tenth of its Python
 
 
 def _by_ids(entity: str, light: bool, dialect):

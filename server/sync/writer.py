@@ -12,7 +12,7 @@ the records themselves. The records a user wrote are inserted as a raw bulk inse
 from datetime import datetime
 from operator import itemgetter
 
-from sqlalchemy import DateTime, bindparam
+from sqlalchemy import Boolean, DateTime, bindparam
 
 PER_REQUEST = frozenset(("created_at", "updated_at", "received_at"))  # one value per push: convert once
 COPIED = frozenset(("conflicts", "op_ledger"))
@@ -91,10 +91,19 @@ def _plan(dialect, table, columns):
             proc = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
             if proc is not None and dialect.name == "sqlite" and isinstance(table.c[name].type, DateTime):
                 proc = _sqlite_instant(proc)
+            if proc is not None and isinstance(table.c[name].type, Boolean) and _keeps_booleans(proc):
+                proc = None  # the values are validated booleans already, which the driver binds as is
             if proc is not None:
                 procs.append((i, proc, name in PER_REQUEST))
         _PLANS[key] = (compiled.string, names, procs)
     return _PLANS[key]
+
+
+def _keeps_booleans(processor) -> bool:
+    """Whether a Boolean column's processor hands True, False and None on unchanged (as equal values:
+    SQLite's gives 1 for True, and sqlite3 binds True as 1 too)."""
+    return all(processor(value) == value and type(processor(value)) in (bool, int, type(None))
+               for value in (True, False, None))
 
 
 def _sqlite_instant(processor):
