@@ -10,6 +10,9 @@ The thread checkpoints PASSIVE (it never waits for or blocks a reader or writer)
 INTERVAL seconds, on a connection of its own that is closed after each run, and it ends after
 IDLE seconds without commits (the next commit starts a new one). If it falls behind anyway, the
 log reaching BACKSTOP pages makes a commit checkpoint as before, so the log stays bounded.
+It only works while the app has the database open: once the engine's last connection is closed
+(engine.dispose(), before a database file is removed) it waits for a running checkpoint and then
+leaves the file alone, so it never races whoever deletes the file.
 """
 import logging
 import sqlite3
@@ -30,6 +33,20 @@ class Checkpointer:
         self.lock = threading.Lock()
         self.thread = None
         self.runs = 0  # checkpoints done, for tests and diagnostics
+        self.connections = 0  # the engine's open connections (pool events)
+        self.running = threading.Lock()  # held while a checkpoint has the file open
+
+    def opened(self) -> None:
+        with self.lock:
+            self.connections += 1
+
+    def closed(self) -> None:
+        with self.lock:
+            self.connections = max(0, self.connections - 1)
+            last = self.connections == 0
+        if last:
+            with self.running:  # wait for a checkpoint in progress; later ones see no connections
+                pass
 
     def poke(self) -> None:
         """Called after a commit: make sure a checkpoint follows soon."""
@@ -47,6 +64,11 @@ class Checkpointer:
             self.checkpoint()
 
     def checkpoint(self) -> None:
+        with self.running:
+            if self.connections:
+                self._checkpoint()
+
+    def _checkpoint(self) -> None:
         try:
             # mode=rw: never create a database file that has been removed meanwhile
             conn = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, timeout=0)

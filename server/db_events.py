@@ -31,3 +31,6 @@ def install(app) -> None:
             if path and path != ":memory:" and not path.startswith("file:"):
                 checkpointer = engine._kentta_checkpointer = Checkpointer(os.path.abspath(path))
                 event.listen(engine, "commit", lambda _conn: checkpointer.poke())
+                event.listen(engine, "connect", lambda *_args: checkpointer.opened())
+                for closing in ("close", "close_detached"):
+                    event.listen(engine, closing, lambda *_args: checkpointer.closed())

@@ -38,8 +38,33 @@ def test_commits_leave_the_log_to_the_checkpointer(tmp_path, monkeypatch):
 
 def test_the_checkpointer_never_creates_a_removed_database(tmp_path):
     path = tmp_path / "gone.db"
-    Checkpointer(str(path)).checkpoint()  # logs and moves on
+    checkpointer = Checkpointer(str(path))
+    checkpointer.opened()
+    checkpointer.checkpoint()  # logs and moves on
     assert not os.path.exists(path)
+
+
+def test_after_dispose_the_folder_can_be_removed_at_once(tmp_path, monkeypatch):
+    monkeypatch.setattr("server.checkpoint.INTERVAL", 0)
+    from server import create_app
+    from server.config import TestConfig
+    from server.extensions import db
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    app = create_app(TestConfig(f"sqlite:///{folder / 'x.db'}"))
+    with app.app_context():
+        engine = db.engine
+        for _ in range(50):  # commits keep poking the checkpointer right up to dispose
+            with engine.begin() as conn:
+                conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS t (v TEXT)")
+                conn.exec_driver_sql("INSERT INTO t VALUES ('x')")
+        db.session.remove()
+        engine.dispose()
+        assert engine._kentta_checkpointer.connections == 0
+    for name in os.listdir(folder):
+        os.remove(folder / name)
+    time.sleep(0.05)  # a late checkpoint run would recreate files here
+    folder.rmdir()
 
 
 def test_a_checkpoint_copies_the_log_back(tmp_path):
@@ -50,6 +75,10 @@ def test_a_checkpoint_copies_the_log_back(tmp_path):
         conn.exec_driver_sql("CREATE TABLE t (v TEXT)")
         conn.exec_driver_sql("INSERT INTO t VALUES ('x')")
     size_before = os.path.getsize(tmp_path / "c.db")
-    Checkpointer(str(tmp_path / "c.db")).checkpoint()
+    checkpointer = Checkpointer(str(tmp_path / "c.db"))
+    checkpointer.checkpoint()  # no connection of the app is open: the file is left alone
+    assert os.path.getsize(tmp_path / "c.db") == size_before
+    checkpointer.opened()
+    checkpointer.checkpoint()
     assert os.path.getsize(tmp_path / "c.db") > size_before  # the table's pages are in the file now
     engine.dispose()
