@@ -9,9 +9,10 @@ from datetime import datetime, timezone
 from marshmallow import ValidationError
 
 from ..entities import ENTITIES, CASCADE, NULLIFY
-from ..models import QuarantinedOp, new_id
+from ..models import QuarantinedOp, new_op_id
 from ..reminders import followups
 from ..schemas.fast import fast_load
+from ..wire import day, instant
 from . import gcpause, ledger, rules
 from .merge import AT, DELETED, USER, Lost, Op, changed_since, merge_delete, merge_put, stamp, unseen
 from .store import Store, convs
@@ -127,11 +128,16 @@ class Push:
         try:
             schema = _SCHEMAS.get(entity_name) or _schema(entity_name)
             loaded = fast_load(schema, fields, not creating)
-            if loaded is None:
+            fast = loaded is not None
+            if not fast:
                 loaded = schema.load(fields, partial=not creating)
         except ValidationError as err:
             return "rejected", flatten_errors(err.messages)
-        wire = {name: (conv(loaded[name]) if conv else loaded[name]) for name, conv in _wire_plan(entity_name, loaded)}
+        if fast:  # instants and dates came in their one wire form: no need to format them again
+            wire = {name: (fields[name] if conv in _CANONICAL else conv(loaded[name]) if conv else loaded[name])
+                    for name, conv in _wire_plan(entity_name, loaded)}
+        else:
+            wire = {name: (conv(loaded[name]) if conv else loaded[name]) for name, conv in _wire_plan(entity_name, loaded)}
         errors = rules.check(self.actor, entity_name, "put", None if creating else rec.state.values, wire)
         if errors:
             self.reason = "forbidden"
@@ -234,16 +240,19 @@ class Push:
     def record_lost(self, entity: str, record_id: str, lost: list) -> None:
         for item in lost:
             v = self.versions.next()
+            lost_at = _parse(item.lost_edited_at)
             native = dict(entity=entity, record_id=record_id, field=item.field, kept_value=item.kept_value,
                           lost_value=item.lost_value, lost_by=item.lost_by, kept_by=item.kept_by,
-                          lost_edited_at=_parse(item.lost_edited_at), resolved=False)
-            self.store.create("conflict", new_id(), native, v, {})
+                          lost_edited_at=lost_at, resolved=False)
+            wire = {**native, "lost_edited_at": instant(lost_at)}  # the values are wire values already
+            self.store.create("conflict", new_op_id(), native, v, {}, wire)
             entry = {"field": item.field, "kept_value": item.kept_value, "lost_value": item.lost_value}
             if (entity, record_id) != (self.current_entity, self.current_id):
                 entry.update(entity=entity, record_id=record_id)
             self.lost.append(entry)
 
 
+_CANONICAL = (instant, day)  # wire converters whose output is exactly fast_load's accepted input
 _PARENTS = {name: entity.parents() for name, entity in ENTITIES.items()}
 _REFS = {name: tuple(entity.refs.items()) for name, entity in ENTITIES.items()}
 _POINTERS = {name: [(field, ref.target) for field, ref in entity.refs.items() if ref.target != "user"]

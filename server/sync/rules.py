@@ -20,18 +20,18 @@ class Actor:
 
 
 def create_defaults(actor: Actor, entity: str, fields: dict) -> dict:
-    """Fill the fields a new record should carry when the client left them out."""
-    out = dict(fields)
+    """The fields with what a new record should carry when the client left it out (a new dict, or
+    `fields` itself when nothing is missing; `fields` is never changed)."""
     if actor.id is None:
-        return out
-    if entity == "customer":
-        out.setdefault("owner_id", actor.id)
-    elif entity == "activity":
-        out.setdefault("owner_id", actor.id)
-    elif entity == "task":
+        return fields
+    if entity in ("customer", "activity"):
+        return fields if "owner_id" in fields else {**fields, "owner_id": actor.id}
+    if entity == "task":
+        out = dict(fields)
         out.setdefault("assignee_id", actor.id)
         out["created_by"] = out.get("created_by") or actor.id
-    return out
+        return out
+    return fields
 
 
 def check(actor: Actor, entity: str, op_type: str, current: Optional[dict], fields: dict) -> dict:
