@@ -11,6 +11,7 @@ which must come back as conflicts), against a bulk insert of the same rows. Pull
 one SELECT per table + json.dumps. Prints figures and whether the §9 bars hold; never fails on them.
 """
 import argparse
+import gc
 import json
 import random
 import time
@@ -272,65 +273,73 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="push rounds (each against its own raw inserts)")
     parser.add_argument("--push-only", action="store_true", help="skip the pull part")
     args = parser.parse_args()
-    n_ops, n_customers = (2000, 2000) if args.quick else (10000, 20000)
     rounds = 1 if args.profile else args.rounds
     parts = [f"{kind}{i}" for i in range(rounds) for kind in ("push", "raw", "rawdriver")]
     with fresh_databases((*parts, "pull"), server_url_from_env()) as urls:
         print(f"== bench_sync on {database_label(urls['pull'])}{' (quick)' if args.quick else ''}"
               f"{' (profiled: figures are inflated)' if args.profile else ''} ==")
-        # Rounds alternate push and raw inserts, each on fresh databases; the best of each is kept
-        # (as timeit does): other jobs on a shared machine only ever slow a round down.
-        best: dict = {}
-        for i in range(rounds):
-            ops, watch, statuses, surprises, before, rows = push_part(urls[f"push{i}"], n_ops, args.profile, args.seed)
-            n_rows, raw_seconds = raw_insert(urls[f"raw{i}"], before, rows)
-            _, driver_seconds = raw_driver_insert(urls[f"rawdriver{i}"], before, rows)
-            print(f"round {i + 1}:    push {watch.seconds / ops * 1e6:.1f} us/op, raw insert {raw_seconds / n_rows * 1e6:.1f} "
-                  f"us/row, raw driver {driver_seconds / n_rows * 1e6:.1f} us/row")
-            if "push" not in best or watch.seconds < best["push"].seconds:
-                best["push"] = watch
-            best["raw"] = min(best.get("raw", raw_seconds), raw_seconds)
-            best["driver"] = min(best.get("driver", driver_seconds), driver_seconds)
-        watch, raw_seconds, driver_seconds = best["push"], best["raw"], best["driver"]
-        push_rate, raw_rate, driver_rate = ops / watch.seconds, n_rows / raw_seconds, n_rows / driver_seconds
-        print(f"push:       {ops} ops in {watch.seconds:.2f} s = {push_rate:.0f} ops/s "
-              f"({', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}; {watch.spread()})")
-        if surprises:
-            print(f"            WARNING: {len(surprises)} ops got an unexpected status, e.g. {surprises[0]}")
-        print(f"raw insert: {n_rows} rows in {raw_seconds:.2f} s = {raw_rate:.0f} rows/s "
-              f"({', '.join(f'{len(v)} {k}' for k, v in rows.items())}, commit per {BATCH})")
-        print(f"raw driver: {n_rows} rows in {driver_seconds:.2f} s = {driver_rate:.0f} rows/s "
-              "(the driver's executemany, values converted by the column types' processors)")
-        print(f"push/raw:   {verdict(push_rate / raw_rate, PUSH_BAR)} against SQLAlchemy Core executemany")
-        print(f"push/raw:   {verdict(push_rate / driver_rate, PUSH_BAR)} against the driver's executemany (the stricter)")
-        watch.report("push (HTTP requests)")
-        if args.push_only:
-            return
+        push_section(urls, rounds, args)
+        if not args.push_only:
+            gc.collect()  # the push rounds' rows and results are gone before the pull is timed
+            pull_section(urls["pull"], args)
 
-        app = build_app(urls["pull"])
-        headers, n_loaded, setup = load_pull_data(app, n_customers, args.seed)
-        print(f"pull setup: {n_loaded} records through apply_ops in {setup:.1f} s = {n_loaded / setup:.0f} ops/s "
-              "(not measured against a bar)")
-        client, best_pull, best_raw = app.test_client(), None, None
-        for _ in range(1 if args.profile else 2):  # alternate, keep the best: other jobs share the machine
-            start = time.perf_counter()
-            raw_count, raw_size = raw_select_json(app)
-            best_raw = min(best_raw or 1e9, time.perf_counter() - start)
-            pull_watch = Watch(args.profile)
-            counts, pages, pull_size = pull_all(client, headers, pull_watch)
-            best_pull = pull_watch if best_pull is None or pull_watch.seconds < best_pull.seconds else best_pull
-        n_pulled = sum(counts.values())
-        _, pull_peak = peak_memory(pull_all, client, headers, Watch())
-        _, raw_peak = peak_memory(raw_select_json, app)
-        pull_rate, raw_rate = n_pulled / best_pull.seconds, raw_count / best_raw
-        print(f"pull:       {n_pulled} rows ({', '.join(f'{v} {k}' for k, v in counts.items())}) in {pages} pages "
-              f"in {best_pull.seconds:.2f} s = {pull_rate:.0f} rows/s, {pull_size / 2**20:.1f} MiB JSON, "
-              f"peak Python memory {pull_peak:.1f} MiB ({best_pull.spread()})")
-        print(f"raw select: {raw_count} rows + json.dumps in {best_raw:.2f} s = {raw_rate:.0f} rows/s, "
-              f"{raw_size / 2**20:.1f} MiB JSON, peak Python memory {raw_peak:.1f} MiB")
-        print(f"pull/raw:   {verdict(pull_rate / raw_rate, PULL_BAR)}")
-        best_pull.report("pull (HTTP requests)")
-        dispose(app)
+
+def push_section(urls: dict, rounds: int, args) -> None:
+    n_ops = 2000 if args.quick else 10000
+    # Rounds alternate push and raw inserts, each on fresh databases; the best of each is kept
+    # (as timeit does): other jobs on a shared machine only ever slow a round down.
+    best: dict = {}
+    for i in range(rounds):
+        ops, watch, statuses, surprises, before, rows = push_part(urls[f"push{i}"], n_ops, args.profile, args.seed)
+        n_rows, raw_seconds = raw_insert(urls[f"raw{i}"], before, rows)
+        _, driver_seconds = raw_driver_insert(urls[f"rawdriver{i}"], before, rows)
+        print(f"round {i + 1}:    push {watch.seconds / ops * 1e6:.1f} us/op, raw insert {raw_seconds / n_rows * 1e6:.1f} "
+              f"us/row, raw driver {driver_seconds / n_rows * 1e6:.1f} us/row")
+        if "push" not in best or watch.seconds < best["push"].seconds:
+            best["push"] = watch
+        best["raw"] = min(best.get("raw", raw_seconds), raw_seconds)
+        best["driver"] = min(best.get("driver", driver_seconds), driver_seconds)
+    watch, raw_seconds, driver_seconds = best["push"], best["raw"], best["driver"]
+    push_rate, raw_rate, driver_rate = ops / watch.seconds, n_rows / raw_seconds, n_rows / driver_seconds
+    print(f"push:       {ops} ops in {watch.seconds:.2f} s = {push_rate:.0f} ops/s "
+          f"({', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}; {watch.spread()})")
+    if surprises:
+        print(f"            WARNING: {len(surprises)} ops got an unexpected status, e.g. {surprises[0]}")
+    print(f"raw insert: {n_rows} rows in {raw_seconds:.2f} s = {raw_rate:.0f} rows/s "
+          f"({', '.join(f'{len(v)} {k}' for k, v in rows.items())}, commit per {BATCH})")
+    print(f"raw driver: {n_rows} rows in {driver_seconds:.2f} s = {driver_rate:.0f} rows/s "
+          "(the driver's executemany, values converted by the column types' processors)")
+    print(f"push/raw:   {verdict(push_rate / raw_rate, PUSH_BAR)} against SQLAlchemy Core executemany")
+    print(f"push/raw:   {verdict(push_rate / driver_rate, PUSH_BAR)} against the driver's executemany (the stricter)")
+    watch.report("push (HTTP requests)")
+
+
+def pull_section(url: str, args) -> None:
+    n_customers = 2000 if args.quick else 20000
+    app = build_app(url)
+    headers, n_loaded, setup = load_pull_data(app, n_customers, args.seed)
+    print(f"pull setup: {n_loaded} records through apply_ops in {setup:.1f} s = {n_loaded / setup:.0f} ops/s "
+          "(not measured against a bar)")
+    client, best_pull, best_raw = app.test_client(), None, None
+    for _ in range(1 if args.profile else 2):  # alternate, keep the best: other jobs share the machine
+        start = time.perf_counter()
+        raw_count, raw_size = raw_select_json(app)
+        best_raw = min(best_raw or 1e9, time.perf_counter() - start)
+        pull_watch = Watch(args.profile)
+        counts, pages, pull_size = pull_all(client, headers, pull_watch)
+        best_pull = pull_watch if best_pull is None or pull_watch.seconds < best_pull.seconds else best_pull
+    n_pulled = sum(counts.values())
+    _, pull_peak = peak_memory(pull_all, client, headers, Watch())
+    _, raw_peak = peak_memory(raw_select_json, app)
+    pull_rate, raw_rate = n_pulled / best_pull.seconds, raw_count / best_raw
+    print(f"pull:       {n_pulled} rows ({', '.join(f'{v} {k}' for k, v in counts.items())}) in {pages} pages "
+          f"in {best_pull.seconds:.2f} s = {pull_rate:.0f} rows/s, {pull_size / 2**20:.1f} MiB JSON, "
+          f"peak Python memory {pull_peak:.1f} MiB ({best_pull.spread()})")
+    print(f"raw select: {raw_count} rows + json.dumps in {best_raw:.2f} s = {raw_rate:.0f} rows/s, "
+          f"{raw_size / 2**20:.1f} MiB JSON, peak Python memory {raw_peak:.1f} MiB")
+    print(f"pull/raw:   {verdict(pull_rate / raw_rate, PULL_BAR)}")
+    best_pull.report("pull (HTTP requests)")
+    dispose(app)
 
 
 if __name__ == "__main__":
