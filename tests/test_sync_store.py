@@ -1,6 +1,8 @@
 """What the push stores besides the fields: packed metadata, search text, old rows still read."""
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from server.extensions import db
@@ -93,3 +95,28 @@ def test_search_follows_edits_of_searched_fields_only(client, users):
     push_one(client, users.rep_h, op("customer", cid, {"city": "Tampere"}, base=v, minute=2))
     assert search("tampere") == [cid] and search("ähtäri") == []
     assert state(client, users.rep_h)[("customer", cid)]["data"]["notes"] == "ei hakuun"
+
+
+_instants = st.sampled_from(["2026-11-20T08:00:00.000000Z", "2026-11-21T09:30:00.000000Z", "2026-11-22T10:00:00.500000Z"])
+_stamps = st.one_of(
+    st.tuples(st.integers(1, 10**9), _instants, st.sampled_from(["phone-a", "phone-b", "server"]),
+              st.uuids().map(str), st.one_of(st.none(), st.uuids().map(str)),
+              st.one_of(_instants, st.just(""))).map(list),
+    st.tuples(st.integers(1, 10**9), _instants, st.just("phone-old"), st.uuids().map(str),
+              st.uuids().map(str)).map(list),  # stamps from before device_at
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(FIELD_ORDER)), st.data())
+def test_any_metadata_packs_and_reads_back_the_same(entity, data):
+    names = list(FIELD_ORDER[entity]) + [DELETED, "field_added_later"]
+    fields = data.draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names)))
+    stamps = data.draw(st.lists(_stamps, min_size=1, max_size=4))
+    # fields set by one change share its list; some carry an equal copy (rows stored before packing)
+    meta = {name: data.draw(st.sampled_from(stamps)) for name in fields}
+    meta = {name: (list(stamp) if data.draw(st.booleans()) else stamp) for name, stamp in meta.items()}
+    text = pack_json(meta, entity)
+    assert unpack(load_json(text), entity) == meta
+    assert unpack(pack(meta, entity), entity) == meta
+    assert len(load_json(text)[STAMPS]) == len({tuple(s) for s in meta.values()})  # each change once
