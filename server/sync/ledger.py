@@ -29,7 +29,7 @@ def seen(conn, op_ids: list) -> dict:
                                     .where(condition), make_param)
     query, make_param = _SEEN[conn.dialect.name]
     for start in range(0, len(op_ids), 500):
-        for row in conn.execute(query, {"ids": make_param(op_ids[start:start + 500])}):
+        for row in conn.execute(query, {"ids": make_param(op_ids[start:start + 500])}).all():
             out[row.op_id] = row.result or plain_result(row.op_id, row.status, row.version)
     return out
 

@@ -81,11 +81,16 @@ def incoming_wins(meta_entry: list, op: Op) -> bool:
     return (op.edited_at, op.op_id) > (meta_entry[AT], meta_entry[OP])
 
 
+def create_meta(op: Op, version: int) -> dict:
+    """The metadata of a new record: every field it was created with, stamped by its one change."""
+    return dict.fromkeys(op.fields, stamp(op, version))
+
+
 def merge_put(current: Optional[State], op: Op, version: int) -> Outcome:
     """Apply a put (create or field patch) to the current state of a record."""
-    mine = stamp(op, version)  # one list shared by every field this op sets: stored once (see meta.py)
     if current is None:  # a create: every field is new
-        return Outcome("applied", dict(op.fields), dict.fromkeys(op.fields, mine), [])
+        return Outcome("applied", dict(op.fields), create_meta(op, version), [])
+    mine = stamp(op, version)  # one list shared by every field this op sets: stored once (see meta.py)
     out = Outcome(status="applied")
 
     if current.deleted and stale_own(current.meta.get(DELETED), op):

@@ -14,7 +14,8 @@ from ..reminders import followups
 from ..schemas.fast import fast_load
 from ..wire import day, instant
 from . import gcpause, ledger, rules
-from .merge import AT, DELETED, USER, Lost, Op, changed_since, merge_delete, merge_put, stamp, unseen
+from .merge import (AT, DELETED, USER, Lost, Op, changed_since, create_meta, merge_delete, merge_put, stamp,
+                    unseen)
 from .store import Store, convs
 from .versions import VersionAllocator
 
@@ -147,10 +148,13 @@ class Push:
         if errors:
             return "rejected", errors
         version = self.versions.next()
-        outcome = merge_put(None if creating else rec.state, op, version)
-        if creating:
-            rec = self.store.create(op.entity, op.id, loaded, version, outcome.meta, wire)
-        elif outcome.changes or outcome.restore:
+        if creating:  # nothing to merge with (merge.create_meta is merge_put's create case)
+            rec = self.store.create(op.entity, op.id, loaded, version, create_meta(op, version), wire)
+            if self.tombstone_ref:  # a live record's parents must be alive (else they all are)
+                self.revive_parents(op, rec)
+            return ("conflict" if self.lost else "applied"), {}
+        outcome = merge_put(rec.state, op, version)
+        if outcome.changes or outcome.restore:
             native = {name: loaded[name] for name in outcome.changes}
             self.store.update(rec, native, outcome.meta, version, deleted=False if outcome.restore else None)
         if outcome.lost:
@@ -186,7 +190,9 @@ class Push:
 
     # ---- helpers ---------------------------------------------------------------------------
     def check_references(self, op: Op, loaded: dict) -> dict:
+        """Errors of the op's references; notes in self.tombstone_ref whether one points at a tombstone."""
         errors = {}
+        self.tombstone_ref = False
         for name, ref in _REFS[op.entity]:
             target_id = loaded.get(name)
             if target_id is None:
@@ -194,7 +200,9 @@ class Push:
             if ref.target == "user":
                 exists = self.store.user_exists(target_id)
             else:
-                exists = self.store.deleted(ref.target, target_id) is not None
+                deleted = self.store.deleted(ref.target, target_id)
+                exists = deleted is not None
+                self.tombstone_ref = self.tombstone_ref or bool(deleted)
             if not exists:
                 errors[name] = [f"No {ref.target} with this id exists."]
             elif target_id == op.id:

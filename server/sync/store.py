@@ -75,7 +75,7 @@ class Store:
             # plain rows zipped with the names (a RowMapping's dict() cost more); the wire view
             # converts only the columns that need it (instants, dates, money)
             names, pick_fields, fields, converted = _READ[query]
-            for loaded in self.conn.execute(query, {"ids": make_param(chunk)}):
+            for loaded in self.conn.execute(query, {"ids": make_param(chunk)}).all():  # one fetch, not per row
                 row = dict(zip(names, loaded))
                 values = dict(zip(fields, pick_fields(loaded)))
                 for name, conv in converted:
@@ -90,7 +90,7 @@ class Store:
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             query, make_param = _by_ids(entity, True, self.conn.dialect)
-            for rid, deleted in self.conn.execute(query, {"ids": make_param(chunk)}):
+            for rid, deleted in self.conn.execute(query, {"ids": make_param(chunk)}).all():
                 self.light[(entity, rid)] = deleted
             for i in chunk:
                 self.light.setdefault((entity, i), None)
