@@ -7,7 +7,7 @@ PostgreSQL each round trip costs more than the small queries themselves). Readin
 means no row is fetched and thrown away. Pages stop at the counter value read first (see versions.py), so a change still being
 committed can never be skipped.
 """
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 
 from ..entities import ENTITIES
 from ..wire import instant
@@ -30,23 +30,32 @@ def _plan(entity):
     return _COLUMNS[entity]
 
 
-def _visible(query, entity, actor, low, high):
+# The queries are built once, with the cursor range, the page size and the user as parameters:
+# building and cache-keying them anew took a twentieth of every page.
+_LOW, _HIGH, _ACTOR, _TAKE = (bindparam(name) for name in ("low", "high", "actor", "take"))
+
+
+def _visible(query, entity):
     table = ENTITIES[entity].table
-    query = query.where(table.c.version > low, table.c.version <= high)
+    query = query.where(table.c.version > _LOW, table.c.version <= _HIGH)
     if entity == "conflict":  # a user's own lost values; managers review the rest via REST
-        query = query.where(table.c.lost_by == actor.id)
+        query = query.where(table.c.lost_by == _ACTOR)
     return query
 
 
-def _next_versions(actor, low, high, limit):
-    """(table index, version) of the first limit + 1 visible changes after `low`, in version order."""
+def _build_next_versions():
+    """(table index, version) of the first `take` visible changes after `low`, in version order."""
     parts = []
     for i, entity in enumerate(PULLED):
         table = ENTITIES[entity].table
-        part = _visible(select(literal(i).label("tag"), table.c.version), entity, actor, low, high)
-        parts.append(part.order_by(table.c.version).limit(limit + 1).subquery())
+        part = _visible(select(literal(i).label("tag"), table.c.version), entity)
+        parts.append(part.order_by(table.c.version).limit(_TAKE).subquery())
     merged = union_all(*[select(part.c.tag, part.c.version) for part in parts]).subquery()
-    return select(merged.c.tag, merged.c.version).order_by(merged.c.version).limit(limit + 1)
+    return select(merged.c.tag, merged.c.version).order_by(merged.c.version).limit(_TAKE)
+
+
+_NEXT_VERSIONS = _build_next_versions()
+_ROWS = {entity: _visible(select(*_plan(entity)[0]), entity) for entity in PULLED}
 
 
 class CursorError(ValueError):
@@ -59,7 +68,8 @@ def pull(session, actor, cursor: int, limit: int) -> dict:
     if cursor > high:
         raise CursorError(f"The cursor {cursor} is beyond the server's latest version {high}.")
     # One round trip finds the page's bound: per table the next limit + 1 versions, tagged, merged.
-    tagged = session.execute(_next_versions(actor, cursor, high, limit)).all()
+    params = {"low": cursor, "high": high, "actor": actor.id, "take": limit + 1}
+    tagged = session.execute(_NEXT_VERSIONS, params).all()
     more = len(tagged) > limit
     upto = tagged[limit - 1][1] if more else high
     # Only tables with rows in the page are read. None can gain one later: every version up to
@@ -69,8 +79,8 @@ def pull(session, actor, cursor: int, limit: int) -> dict:
     for i, entity in enumerate(PULLED):
         if i not in present:
             continue
-        columns, field_convs = _plan(entity)
-        for row in session.execute(_visible(select(*columns), entity, actor, cursor, upto)).all():
+        field_convs = _plan(entity)[1]
+        for row in session.execute(_ROWS[entity], {**params, "high": upto}).all():
             candidates.append((row[1], entity, row, field_convs))
     candidates.sort(key=lambda c: c[0])
     page = candidates
