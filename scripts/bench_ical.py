@@ -21,8 +21,8 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import icalendar
-from bench_common import Watch, build_app, database_label, dispose, fresh_databases, make_user, server_url_from_env
-from sqlalchemy import text
+from bench_common import (Watch, build_app, database_label, dispose, fresh_databases, load_ops, make_user,
+                          server_url_from_env)
 
 from server.calendar import query
 from server.calendar.content import FeedSettings, activity_event, task_event, window
@@ -32,9 +32,6 @@ from server.demo import names as N
 from server.demo.build import Builder
 from server.extensions import db
 from server.models import User
-from server.sync.push import apply_ops
-
-BATCH = 500
 
 
 def load(app, n_events: int, seed: int):
@@ -56,15 +53,7 @@ def load(app, n_events: int, seed: int):
             cid, _cust, _contact = customers[i % len(customers)]
             b.task(cid, actor.id, "follow_up", rng.choice([s for s in N.NEXT_STEPS if s]), b.today + timedelta(days=rng.randrange(0, 300)),
                    status="open")
-        for start in range(0, len(b.ops), BATCH):
-            bad = [r for r in apply_ops(db.session, actor, "bench-loader", b.ops[start:start + BATCH])
-                   if r["status"] != "applied"]
-            if bad:
-                raise SystemExit(f"data did not load: {bad[:2]}")
-            db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("ANALYZE"))  # measure the steady state, not a never-analysed table
-            db.session.commit()
+        load_ops(actor, b.ops)
         return actor.id
 
 

@@ -18,16 +18,15 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from bench_common import (Watch, build_app, database_label, dispose, fresh_databases, make_user, peak_memory,
-                          server_url_from_env, verdict)
-from sqlalchemy import Date, DateTime, select, text
+from bench_common import (Watch, build_app, database_label, dispose, fresh_databases, load_ops, make_user,
+                          peak_memory, server_url_from_env, verdict)
+from sqlalchemy import Date, DateTime, select
 
 from server.demo import names as N
 from server.demo.build import Builder
 from server.entities import ENTITIES
 from server.extensions import db
 from server.models import User, new_op_id
-from server.sync.push import apply_ops
 
 BATCH, PUSH_BAR, PULL_BAR = 500, 1 / 3, 1 / 2
 RECORDS = ("customer", "contact", "activity")
@@ -214,20 +213,7 @@ def load_pull_data(app, n_customers: int, seed: int):
         for i in range(n_customers * 5 // 2):
             cid, cust, contact = customers[i % n_customers]
             b.visit(cid, cust, contact, b.when(-rng.randrange(0, 180)), rng.choice(["done", "done", "planned"]))
-        start = time.perf_counter()
-        for i in range(0, len(b.ops), BATCH):
-            bad = [r for r in apply_ops(db.session, manager, "bench-loader", b.ops[i:i + BATCH])
-                   if r["status"] != "applied"]
-            if bad:
-                raise SystemExit(f"pull data did not load: {bad[:2]}")
-            db.session.commit()
-        seconds = time.perf_counter() - start
-        if db.engine.dialect.name == "postgresql":
-            # Autovacuum analyzes a freshly loaded table within a minute or so; until then the planner
-            # guesses ~200 rows above any cursor and sorts the whole table for every page (25 ms a
-            # page here instead of 0.5 ms). Measure the steady state, as a server would run.
-            db.session.execute(text("ANALYZE"))
-            db.session.commit()
+        seconds = load_ops(manager, b.ops, BATCH)
         return rep_h, len(b.ops), seconds
 
 

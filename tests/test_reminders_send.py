@@ -131,7 +131,7 @@ def test_reminders_older_than_the_age_limit_are_not_sent(client, users, customer
 
 def test_410_removes_the_subscription_and_the_rest_still_go(client, users, customer, push_env):
     receiver, phone, laptop, other = push_env
-    receiver.script[f"/push/phone"] = [410]
+    receiver.script["/push/phone"] = [410]
     make_task(client, users, customer, now_utc() - timedelta(minutes=5))
     counts = send_reminders()
     assert (counts.get("gone"), counts.get("sent")) == (1, 1)

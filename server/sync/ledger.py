@@ -8,11 +8,10 @@ from sqlalchemy import select
 
 from ..models import OpLedger
 from .store import one_of
-from .writer import positional, send
+from .writer import insert_tuples
 
 TABLE = OpLedger.__table__
 COLUMNS = ("op_id", "client_id", "user_id", "entity", "record_id", "status", "version", "result", "received_at")
-_SQL: dict = {}
 _SEEN: dict = {}
 
 
@@ -36,28 +35,5 @@ def seen(conn, op_ids: list) -> dict:
 
 def write(conn, rows: list) -> None:
     """Insert ledger rows (tuples in COLUMNS order) in one go (see writer.py)."""
-    if not rows:
-        return
-    sql, to_json, at_proc = _plan(conn.dialect)
-    instants: dict = {}  # a push stamps all its rows with one time: convert it once
-    values = []
-    for row in rows:  # COLUMNS ends with result, received_at
-        at = row[-1]
-        if at not in instants:
-            instants[at] = at_proc(at)
-        result = row[-2]
-        values.append(row[:-2] + (None if result is None else to_json(result), instants[at]))
-    send(conn, TABLE, sql, COLUMNS, values)
-
-
-def _plan(dialect):
-    """(driver SQL, result processor, received_at processor), once per dialect."""
-    if dialect.name not in _SQL:
-        compiled = TABLE.insert().compile(dialect=positional(dialect))
-        if tuple(compiled.positiontup or ()) != COLUMNS:
-            raise RuntimeError(f"the ledger's columns are not {COLUMNS}: {compiled.string}")
-        result_type, at_type = (TABLE.c[name].type.dialect_impl(dialect) for name in ("result", "received_at"))
-        _SQL[dialect.name] = (compiled.string,
-                              result_type.bind_processor(dialect) or (lambda value: value),
-                              at_type.bind_processor(dialect) or (lambda value: value))
-    return _SQL[dialect.name]
+    if rows:
+        insert_tuples(conn, TABLE, COLUMNS, rows)

@@ -134,11 +134,9 @@ class Push:
                 loaded = schema.load(fields, partial=not creating)
         except ValidationError as err:
             return "rejected", flatten_errors(err.messages)
-        if fast:  # instants and dates came in their one wire form: no need to format them again
-            wire = {name: (fields[name] if conv in _CANONICAL else conv(loaded[name]) if conv else loaded[name])
-                    for name, conv in _wire_plan(entity_name, loaded)}
-        else:
-            wire = {name: (conv(loaded[name]) if conv else loaded[name]) for name, conv in _wire_plan(entity_name, loaded)}
+        given = _CANONICAL if fast else ()  # fast-loaded instants and dates came in their one wire form
+        wire = {name: (fields[name] if conv in given else conv(loaded[name]) if conv else loaded[name])
+                for name, conv in _wire_plan(entity_name, loaded)}
         errors = rules.check(self.actor, entity_name, "put", None if creating else rec.state.values, wire)
         if errors:
             self.reason = "forbidden"

@@ -27,6 +27,15 @@ def write(conn, table, columns, rows: list) -> None:
     send(conn, table, sql, names if columns is None else None, params)
 
 
+def insert_tuples(conn, table, columns: tuple, rows: list) -> None:
+    """Insert rows given as tuples in `columns` order (which must be the table's column order)."""
+    sql, names, procs = _plan(conn.dialect, table, None)
+    if tuple(names) != columns:
+        raise RuntimeError(f"{table.name}'s columns are not {columns}: {sql}")
+    stamps: dict = {}
+    send(conn, table, sql, names, [_convert(list(row), procs, stamps) for row in rows] if procs else rows)
+
+
 def send(conn, table, sql: str, copy_columns, params: list) -> None:
     """Run `sql` for each tuple of `params`; inserts into the bookkeeping tables go by COPY."""
     if copy_columns is not None and conn.dialect.name == "postgresql" and table.name in COPIED:
@@ -40,8 +49,10 @@ def send(conn, table, sql: str, copy_columns, params: list) -> None:
 
 
 def _convert(values: list, procs: list, stamps: dict) -> tuple:
-    for i, proc, per_request in procs:
+    for i, proc, per_request, none_is_null in procs:
         value = values[i]
+        if value is None and none_is_null:  # most optional fields are empty: skip the call
+            continue
         if per_request:  # the request's one timestamp
             if value not in stamps:
                 stamps[value] = proc(value)
@@ -94,7 +105,7 @@ def _plan(dialect, table, columns):
             if proc is not None and isinstance(table.c[name].type, Boolean) and _keeps_booleans(proc):
                 proc = None  # the values are validated booleans already, which the driver binds as is
             if proc is not None:
-                procs.append((i, proc, name in PER_REQUEST))
+                procs.append((i, proc, name in PER_REQUEST, proc(None) is None))
         _PLANS[key] = (compiled.string, names, procs)
     return _PLANS[key]
 
