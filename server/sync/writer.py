@@ -12,7 +12,8 @@ the records themselves. The records a user wrote are inserted as a raw bulk inse
 from datetime import datetime
 from operator import itemgetter
 
-from sqlalchemy import Boolean, DateTime, bindparam
+import orjson
+from sqlalchemy import JSON, Boolean, DateTime, bindparam
 
 PER_REQUEST = frozenset(("created_at", "updated_at", "received_at"))  # one value per push: convert once
 COPIED = frozenset(("conflicts", "op_ledger"))
@@ -102,6 +103,8 @@ def _plan(dialect, table, columns):
             proc = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
             if proc is not None and dialect.name == "sqlite" and isinstance(table.c[name].type, DateTime):
                 proc = _sqlite_instant(proc)
+            if proc is not None and isinstance(table.c[name].type, JSON) and meta_as_text(dialect):
+                proc = _json_text(proc)
             if proc is not None and isinstance(table.c[name].type, Boolean) and _keeps_booleans(proc):
                 proc = None  # the values are validated booleans already, which the driver binds as is
             if proc is not None:
@@ -115,6 +118,22 @@ def _keeps_booleans(processor) -> bool:
     SQLite's gives 1 for True, and sqlite3 binds True as 1 too)."""
     return all(processor(value) == value and type(processor(value)) in (bool, int, type(None))
                for value in (True, False, None))
+
+
+def _json_text(processor):
+    """The JSON type's processor with orjson doing the encoding (conflict values, ledger results):
+    the same JSON, ~5 times faster than json.dumps. None and anything orjson refuses (SQL NULL
+    markers, integers beyond 64 bits, non-string keys) still go through the type's own processor."""
+    dumps = orjson.dumps
+
+    def process(value):
+        if value is None:
+            return processor(value)  # JSON null or SQL NULL, as the column says
+        try:
+            return dumps(value).decode()
+        except TypeError:
+            return processor(value)
+    return process
 
 
 def _sqlite_instant(processor):
