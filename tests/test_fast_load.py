@@ -14,7 +14,10 @@ VALUES = st.one_of(
     st.sampled_from(["A", "a", "visit", "planned", "open", "customer", "FI", "fi", "true", "ordered"]),
     st.builds(lambda: str(uuid.uuid4())), st.builds(lambda: str(uuid.uuid4()).upper()),
     st.lists(st.integers(), max_size=2),
-    st.sampled_from(["1234561-2", " 1234561-2 ", "1234561-3", "1234561-2\n", "12345612", "FI\n", "F1", "a@b.fi"]),
+    st.sampled_from(["1234561-2", " 1234561-2 ", "1234561-3", "1234561-2\n", "12345612", "FI\n", "F1",
+                     "\u0661\u0662\u0663\u0664\u0665\u0666\u0661-\u0662"]),
+    st.sampled_from(["a@b.fi", "x@localhost", "@b.fi", "a@", "a b@c.fi", '"q r"@x.fi', "a@b", "a@[1.2.3.4]",
+                     "äiti@öljy.fi", "a@b@c.fi", "a.@b.fi", "a@-b.fi", "A@B.FI", "a@b.fi\n", " a@b.fi"]),
     st.sampled_from(["2026-11-20T08:15:00Z", "2026-11-20T07:15:00Z", "2026-02-30T08:15:00Z", "2026-11-20T08:15:00",
                      "2026-11-20T10:15:00+02:00", "2026-11-20", "2026-13-01", "20.11.2026"]),
 )

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from marshmallow import ValidationError, fields, validate
 
-from .fields import BUSINESS_ID_RE, BusinessId, Text, UtcInstant, business_id_valid
+from .fields import BusinessId, Text, UtcInstant, business_id_valid
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 INSTANT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
@@ -55,6 +55,18 @@ def _uuid(value):
     return value
 
 
+def _email_check(validator):
+    """The test marshmallow's Email validator makes, with its own patterns, as True or False
+    (False sends the value to marshmallow, which then says what is wrong)."""
+    user_re, domain_re, allowed = validator.USER_REGEX, validator.DOMAIN_REGEX, validator.DOMAIN_WHITELIST
+
+    def check(value):
+        user, at, domain = value.rpartition("@")
+        return bool(at) and user_re.match(user) is not None and (
+            domain in allowed or domain_re.match(domain) is not None)
+    return check
+
+
 _PLANS: dict = {}
 
 
@@ -83,21 +95,24 @@ def _checker(field):
             if not isinstance(value, str):
                 return _BAD
             value = value.strip()
-            return value if BUSINESS_ID_RE.match(value) is not None and business_id_valid(value) else _BAD
+            return value if business_id_valid(value) else _BAD
         return business_id
     if type(field) is fields.Boolean and not validators:
         return lambda value: value if isinstance(value, bool) else _BAD
     if type(field) is fields.UUID and not validators:
         return _uuid
     if type(field) in (fields.String, fields.Email) and validators:
-        # A regexp, a length, the address check: run as marshmallow would (Email carries its own)
+        # A regexp, a length, the address check: run as marshmallow would (Email carries its own),
+        # the address check by its own patterns without formatting an error message first
+        checks = [_email_check(v) if type(v) is validate.Email else v for v in validators]
 
         def checked(value):
             if not isinstance(value, str):
                 return _BAD
             try:
-                for check in validators:
-                    check(value)
+                for check in checks:
+                    if check(value) is False:
+                        return _BAD
             except ValidationError:
                 return _BAD
             return value

@@ -4,19 +4,16 @@ from datetime import timezone
 
 from marshmallow import ValidationError, fields, validate
 
-BUSINESS_ID_RE = re.compile(r"^(\d{7})-(\d)$")
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
+BUSINESS_ID_RE = re.compile(r"^([0-9]{7})-([0-9])\Z")  # ASCII digits only (\d also takes other scripts)
 
 
 def business_id_valid(value: str) -> bool:
-    """Check a Finnish Y-tunnus (1234567-8) against its modulo-11 check digit."""
-    m = BUSINESS_ID_RE.match(value)
-    if not m:
+    """Check a Finnish Y-tunnus (1234567-8) against its modulo-11 check digit (weights 7 9 10 5 8 4 2)."""
+    if BUSINESS_ID_RE.match(value) is None:
         return False
-    rest = sum(int(d) * w for d, w in zip(m.group(1), _WEIGHTS)) % 11
-    if rest == 1:
-        return False
-    return int(m.group(2)) == (0 if rest == 0 else 11 - rest)
+    d = [ord(c) - 48 for c in value]  # written out: every customer a push creates is checked
+    rest = (7 * d[0] + 9 * d[1] + 10 * d[2] + 5 * d[3] + 8 * d[4] + 4 * d[5] + 2 * d[6]) % 11
+    return rest != 1 and d[8] == (0 if rest == 0 else 11 - rest)
 
 
 class BusinessId(fields.String):
