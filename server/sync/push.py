@@ -65,8 +65,8 @@ class Push:
             rec = self.store.cache.get((op["entity"], op["id"]))
             if rec is not None:
                 for name, target in _PARENTS[op["entity"]].items():
-                    if rec.row.get(name):
-                        pointed.setdefault(target, []).append(rec.row[name])
+                    if rec.state.values.get(name):
+                        pointed.setdefault(target, []).append(rec.state.values[name])
         for entity, rids in pointed.items():
             self.store.prefetch_light(entity, rids)
         self.store.prefetch_business_ids(
@@ -161,7 +161,7 @@ class Push:
         outcome = merge_put(rec.state, op, version)
         if outcome.changes or outcome.restore:
             native = {name: loaded[name] for name in outcome.changes}
-            self.store.update(rec, native, outcome.meta, version, deleted=False if outcome.restore else None)
+            self.store.update(rec, native, outcome.meta, version, False if outcome.restore else None, outcome.changes)
         if outcome.lost:
             self.record_lost(op.entity, op.id, outcome.lost)
         if _PARENTS[rec.entity]:
@@ -239,7 +239,7 @@ class Push:
     def revive_parents(self, op: Op, rec) -> None:
         """A live record's parents must be alive: restore them, telling whoever deleted them."""
         for name, target in _PARENTS[rec.entity].items():
-            parent_id = rec.row.get(name)
+            parent_id = rec.state.values.get(name)
             if not parent_id or not self.store.deleted(target, parent_id):
                 continue
             parent = self.store.get(target, parent_id)  # a tombstone: load it whole to restore it

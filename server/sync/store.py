@@ -39,8 +39,9 @@ def _conv_of(entity: str) -> dict:
 class Rec:
     entity: str
     id: str
-    row: dict                     # native column values (all columns)
-    state: State                  # wire view for the merge
+    row: dict                     # native column values to write: all of a new record's; of a
+                                  # loaded one, id and tombstone flag plus what an update sets
+    state: State                  # wire view for the merge (every field, always current)
     new: bool = False
     dirty: bool = False
     touched_fields: set = field(default_factory=set)
@@ -59,11 +60,10 @@ class Store:
         self.now = now or utcnow()  # one timestamp for the whole request
 
     # ---- reading -------------------------------------------------------------------------
-    def _rec(self, entity, row, values) -> Rec:
-        """A Rec from a loaded row (a dict of the loaded columns: see _by_ids) and its wire values."""
-        state = State(values=values, meta=unpack(load_json(row["field_meta"]), entity), deleted=row["deleted"],
-                      version=row["version"])
-        rec = Rec(entity, row["id"], row, state)
+    def _rec(self, entity, values, rid, version, deleted, field_meta) -> Rec:
+        """A Rec of a loaded record from its wire values and bookkeeping columns (see _by_ids)."""
+        state = State(values, unpack(load_json(field_meta), entity), deleted, version)
+        rec = Rec(entity, rid, {"id": rid, "deleted": deleted}, state)
         self._track_bid(rec)
         return rec
 
@@ -72,17 +72,16 @@ class Store:
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             query, make_param = _by_ids(entity, False, self.conn.dialect)
-            # plain rows zipped with the names (a RowMapping's dict() cost more); the entity's fields
-            # come first, so zipping the row with them alone gives the wire view, in which only the
-            # columns that need it are converted (instants, dates, money)
-            names, fields, converted = _READ[query]
+            # plain rows (a RowMapping's dict() cost more): the entity's fields come first, so zipping
+            # a row with them gives the wire view, in which only the columns that need it are
+            # converted (instants, dates, money); id, version, tombstone flag and metadata follow
+            fields, converted = _READ[query]
             cache, rec_of = self.cache, self._rec
             for loaded in self.conn.execute(query, {"ids": make_param(chunk)}).all():  # one fetch, not per row
-                row = dict(zip(names, loaded))
                 values = dict(zip(fields, loaded))
                 for name, conv in converted:
                     values[name] = conv(values[name])
-                cache[(entity, row["id"])] = rec_of(entity, row, values)
+                cache[(entity, loaded[-4])] = rec_of(entity, values, *loaded[-4:])
             for i in chunk:
                 cache.setdefault((entity, i), None)
 
@@ -127,11 +126,11 @@ class Store:
             seen = set()
             for rid in ids:
                 rec = self.cache[(child, rid)]
-                if rec is not None and rec.row[fname] == record_id:
+                if rec is not None and rec.state.values[fname] == record_id:
                     out.append((fname, mode, rec))
                     seen.add(rid)
             for (ent, rid), rec in self.cache.items():  # created or re-pointed in this batch
-                if ent == child and rec is not None and rid not in seen and rec.row.get(fname) == record_id:
+                if ent == child and rec is not None and rid not in seen and rec.state.values.get(fname) == record_id:
                     out.append((fname, mode, rec))
         return out
 
@@ -162,8 +161,8 @@ class Store:
             return
         if old:
             self._holders.get(old, set()).discard(rec.id)
-        if rec.row.get("business_id"):
-            self._holders.setdefault(rec.row["business_id"], set()).add(rec.id)
+        if rec.state.values.get("business_id"):
+            self._holders.setdefault(rec.state.values["business_id"], set()).add(rec.id)
 
     # ---- writing -------------------------------------------------------------------------
     def create(self, entity: str, record_id: str, native: dict, version: int, meta: dict | None = None,
@@ -188,17 +187,21 @@ class Store:
         self._track_bid(rec)
         return rec
 
-    def update(self, rec: Rec, native: dict, meta: dict, version: int, deleted=None) -> None:
-        old_bid = rec.row.get("business_id")
+    def update(self, rec: Rec, native: dict, meta: dict, version: int, deleted=None, wire=None) -> None:
+        """Change a record: `native` column values; `wire`, when the caller has it, is their wire view."""
+        values = rec.state.values  # holds every column already (loaded or created): no new keys
+        old_bid = values.get("business_id")
         rec.row.update(native)
+        if wire is not None:
+            values.update(wire)
+        else:
+            converters = _CONV_OF.get(rec.entity) or _conv_of(rec.entity)
+            for name, value in native.items():
+                if name in converters:
+                    conv = converters[name]
+                    values[name] = conv(value) if conv else value
         if "business_id" in native:
             self._track_bid(rec, old_bid)
-        converters = _CONV_OF.get(rec.entity) or _conv_of(rec.entity)
-        values = rec.state.values  # holds every column already (loaded or created): no new keys
-        for name, value in native.items():
-            if name in converters:
-                conv = converters[name]
-                values[name] = conv(value) if conv else value
         rec.state.meta.update(meta)
         if deleted is not None:
             rec.state.deleted = rec.row["deleted"] = deleted
@@ -240,11 +243,8 @@ class Store:
 
 _SEARCHED = {name: frozenset(entity.search) for name, entity in ENTITIES.items()}
 _USER_IDS = select(User.id)
-# A stored record is loaded for the merge: its creation time and search text are never read
-# (an update sets updated_at, and search_text only when a searched field changes).
-_NOT_LOADED = ("created_at", "updated_at", "search_text")
 _QUERIES: dict = {}
-_READ: dict = {}  # query -> (column names, fields (the first columns), [(field, wire converter)])
+_READ: dict = {}  # query -> (fields (the first columns), [(field, wire converter)])
 
 
 def one_of(column, dialect):
@@ -276,12 +276,12 @@ def _by_ids(entity: str, light: bool, dialect):
             query = select(table.c.id, table.c.deleted).where(condition)
         else:
             read = [_read_as(table.c[name], conv, dialect) for name, conv in convs(entity)]
-            # field_meta comes as its text, decoded by orjson (the JSON type would use json.loads)
-            columns = [column for column, _conv in read] + [
-                cast(c, Text).label(c.name) if c.name == "field_meta" else c
-                for c in table.c if c.name not in _NOT_LOADED and c.name not in ENTITIES[entity].fields]
-            query = select(*columns).where(condition)
-            _READ[query] = (tuple(c.name for c in columns), tuple(name for name, _conv in convs(entity)),
+            # the bookkeeping columns last, in the order _rec takes them; field_meta as its text,
+            # decoded by orjson (the JSON type would use json.loads). Creation time and search text
+            # are never read: an update sets updated_at, and search_text when a searched field changes.
+            query = select(*[column for column, _conv in read], table.c.id, table.c.version, table.c.deleted,
+                           cast(table.c.field_meta, Text).label("field_meta")).where(condition)
+            _READ[query] = (tuple(name for name, _conv in convs(entity)),
                             [(name, conv) for (name, _c), (_col, conv) in zip(convs(entity), read) if conv])
         _QUERIES[key] = (query, make_param)
     return _QUERIES[key]
