@@ -1,4 +1,5 @@
 """Retries are safe: op ids are remembered, and a failed request leaves nothing behind."""
+import os
 import uuid
 
 import pytest
@@ -19,6 +20,20 @@ def test_server_made_op_ids_are_uuid7_in_time_order():
         assert (str(parsed), parsed.version, parsed.variant) == (text, 7, uuid.RFC_4122)
     assert ids[1].replace("-", "")[:12] == f"{1_700_000_000_000:012x}"
     assert len({new_op_id(5) for _ in range(1000)}) == 1000
+
+
+def test_a_forked_worker_makes_other_op_ids_than_its_parent():
+    # The random bits come from a buffer of OS randomness; a forked worker must not reuse it.
+    new_op_id()  # the buffer now holds bytes both processes would otherwise share
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.write(write, "".join(new_op_id(7) for _ in range(3)).encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 200).decode()
+    mine = "".join(new_op_id(7) for _ in range(3))
+    assert len(child) == len(mine) == 108 and child != mine
 
 
 def test_a_uuid4_op_id_is_still_accepted_and_remembered(client, users):

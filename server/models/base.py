@@ -1,5 +1,6 @@
 """Columns every synced record shares, and helpers for UUIDs and UTC time."""
 import os
+import threading
 import time
 import uuid
 from datetime import datetime, timezone
@@ -22,10 +23,26 @@ def new_op_id(ms: int | None = None) -> str:
     append at its end. The PWA makes its op ids the same way (uuid7 in outbox.js).
     """
     ms = time.time_ns() // 1_000_000 if ms is None else ms
-    rand = int.from_bytes(os.urandom(10), "big")
+    rand = _random_80()
     value = (ms & (1 << 48) - 1) << 80 | 0x7 << 76 | (rand >> 64 & 0xFFF) << 64 | 0b10 << 62 | rand & (1 << 62) - 1
     h = f"{value:032x}"  # str(uuid.UUID(int=value)) spelled out: a conflicting push makes hundreds
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_RANDOM = bytearray()  # bytes from the OS's secure source, taken 10 at a time
+_RANDOM_LOCK = threading.Lock()
+os.register_at_fork(after_in_child=_RANDOM.clear)  # a forked worker must never repeat its parent's
+
+
+def _random_80() -> int:
+    """80 random bits; the OS is asked for 64 ids' worth at once (in a push, one system call per
+    id cost more than the rest of making it)."""
+    with _RANDOM_LOCK:
+        if len(_RANDOM) < 10:
+            _RANDOM.extend(os.urandom(640))
+        chunk = _RANDOM[-10:]
+        del _RANDOM[-10:]
+    return int.from_bytes(chunk, "big")
 
 
 def utcnow() -> datetime:
