@@ -87,8 +87,10 @@ def pack_json(meta: dict, entity: str) -> str:
     The shape part depends only on the field names and their stamp indexes, which repeat from
     record to record (a create's fields all share stamp 0), so its text is made once per shape.
     """
+    if not meta:
+        return _EMPTY  # conflict records and other server-made rows
     values = list(meta.values())
-    if values and values.count(values[0]) == len(values):  # equal stamps (a create's fields share one)
+    if values.count(values[0]) == len(values):  # equal stamps (a create's fields share one)
         stamps, indexes = [values[0]], (0,) * len(values)
     else:
         stamps, indexes = _dedupe(values)
@@ -101,6 +103,7 @@ def pack_json(meta: dict, entity: str) -> str:
     return '{"@":' + orjson.dumps(stored).decode() + tail + "}"
 
 
+_EMPTY = '{"%s":[]}' % STAMPS
 _TAILS: dict = {}  # (entity, field names, stamp indexes) -> ',"#":"00-1","deleted":2' text
 
 

@@ -184,7 +184,8 @@ class Store:
         rec = Rec(entity, record_id, row, State(values, meta, False, version), True, True)
         self.cache[(entity, record_id)] = rec
         self.created.append(rec)
-        self._track_bid(rec)
+        if entity == "customer":
+            self._track_bid(rec)
         return rec
 
     def update(self, rec: Rec, native: dict, meta: dict, version: int, deleted=None, wire=None) -> None:
@@ -237,7 +238,7 @@ class Store:
                 write(self.conn, ENTITIES[entity].table, columns, rows)
         for rec in dirty:
             rec.new = rec.dirty = False
-            rec.touched_fields = set()
+            rec.touched_fields.clear()
         self.created = []
 
 
