@@ -30,8 +30,10 @@ def test_a_forked_worker_makes_other_op_ids_than_its_parent():
     if pid == 0:
         os.write(write, "".join(new_op_id(7) for _ in range(3)).encode())
         os._exit(0)
+    os.close(write)
     os.waitpid(pid, 0)
     child = os.read(read, 200).decode()
+    os.close(read)
     mine = "".join(new_op_id(7) for _ in range(3))
     assert len(child) == len(mine) == 108 and child != mine
 

@@ -30,7 +30,7 @@ def error_body(status: int, message: str, code: str | None = None, fields: dict 
 
 
 def validation_error(messages: dict, status: int = 422):
-    from ..sync.push import flatten_errors
+    from ..sync.validation import flatten_errors
     fields = flatten_errors(messages)
     return error_body(status, "Some fields are not valid: " + ", ".join(sorted(fields)) + ".", "validation_error", fields)
 

@@ -3,7 +3,7 @@ from sqlalchemy import and_, exists, false, func, select
 
 from ..entities import ENTITIES, Entity
 from ..extensions import db
-from ..sync.store import convs
+from ..sync.reads import convs
 from ..wire import instant
 
 # Filters a list accepts besides q/page/per_page ("owner" is an alias of owner_id).

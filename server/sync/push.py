@@ -11,16 +11,15 @@ from marshmallow import ValidationError
 from ..entities import ENTITIES, CASCADE, NULLIFY
 from ..models import QuarantinedOp, new_op_id
 from ..reminders import followups
-from ..schemas.fast import fast_load
-from ..wire import day, instant
-from . import gcpause, ledger, rules
+from ..wire import instant
+from . import gcpause, ledger, rules, validation
 from .merge import (AT, DELETED, USER, Lost, Op, changed_since, create_meta, merge_delete, merge_put, stamp,
                     unseen)
-from .store import Store, convs
+from .store import Store
+from .validation import flatten_errors
 from .versions import VersionAllocator
 
 EDITED_AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-NOUN = {"customer": "customer", "contact": "contact", "delivery": "delivery", "user": "user"}
 
 
 def normalise_instant(value: datetime) -> str:
@@ -127,23 +126,9 @@ class Push:
         if creating:
             fields = rules.create_defaults(self.actor, entity_name, fields)
         try:
-            schema = _SCHEMAS.get(entity_name) or _schema(entity_name)
-            loaded = fast_load(schema, fields, not creating)
-            fast = loaded is not None
-            if not fast:
-                loaded = schema.load(fields, partial=not creating)
+            loaded, wire = validation.load(entity_name, fields, creating)
         except ValidationError as err:
             return "rejected", flatten_errors(err.messages)
-        if fast and creating and entity_name in _VERBATIM:
-            # a create's order of fields does not matter (no merge); fast-loaded instants and dates
-            # came in their one wire form, every other fast-loaded value is its own wire form
-            wire = dict(loaded)
-            for name in _VERBATIM[entity_name].intersection(wire):
-                wire[name] = fields[name]
-        else:
-            given = _CANONICAL if fast else ()
-            wire = {name: (fields[name] if conv in given else conv(loaded[name]) if conv else loaded[name])
-                    for name, conv in _wire_plan(entity_name, loaded)}
         errors = rules.check(self.actor, entity_name, "put", None if creating else rec.state.values, wire)
         if errors:
             self.reason = "forbidden"
@@ -265,50 +250,10 @@ class Push:
             self.lost.append(entry)
 
 
-_CANONICAL = (instant, day)  # wire converters whose output is exactly fast_load's accepted input
 _PARENTS = {name: entity.parents() for name, entity in ENTITIES.items()}
 _REFS = {name: tuple(entity.refs.items()) for name, entity in ENTITIES.items()}
 _POINTERS = {name: [(field, ref.target) for field, ref in entity.refs.items() if ref.target != "user"]
              for name, entity in ENTITIES.items()}  # references to records (not users), per entity
-_WIRE_PLANS: dict = {}
-
-
-def _wire_plan(entity: str, loaded: dict) -> list:
-    """[(column, converter)] of the loaded fields that are columns, in column order (the order the
-    merge, the stored metadata and the conflicts follow), made once per entity and field set."""
-    key = (entity, *loaded)
-    plan = _WIRE_PLANS.get(key)
-    if plan is None:
-        if len(_WIRE_PLANS) > 10000:  # field sets are few; never grow without bound
-            _WIRE_PLANS.clear()
-        plan = _WIRE_PLANS[key] = [(name, conv) for name, conv in convs(entity) if name in loaded]
-    return plan
-
-
-_SCHEMAS: dict = {}
-
-
-def _schema(entity: str):
-    """One schema instance per entity: building one deep-copies its fields (most of a push's time)."""
-    if entity not in _SCHEMAS:
-        _SCHEMAS[entity] = ENTITIES[entity].schema()
-    return _SCHEMAS[entity]
-
-
-def _verbatim(entity: str):
-    """The fields whose fast-loaded value is not their wire form (instants, dates), or None when
-    some field needs converting (money) or is not a column."""
-    columns = dict(convs(entity))
-    if not set(_schema(entity).load_fields) <= set(columns):
-        return None
-    if any(conv is not None and conv not in _CANONICAL for conv in columns.values()):
-        return None
-    return frozenset(name for name, conv in columns.items() if conv in _CANONICAL)
-
-
-_VERBATIM = {name: fields for name in ENTITIES if (fields := _verbatim(name)) is not None}
-
-
 def _revived(gone, op):
     return Lost(DELETED, False, True, gone[USER], gone[AT], op.user_id)
 
@@ -316,18 +261,6 @@ def _revived(gone, op):
 def _parse(text):
     # The inverse of normalise_instant; fromisoformat is ~20 times faster than strptime
     return None if not text else datetime.fromisoformat(text[:-1])
-
-
-def flatten_errors(messages, prefix="") -> dict:
-    """marshmallow errors as {field: [text]}; nested ones (delivery lines) as "lines.0.product"."""
-    out = {}
-    for name, value in messages.items():
-        key = f"{prefix}{name}"
-        if isinstance(value, dict):
-            out.update(flatten_errors(value, key + "."))
-        else:
-            out[key] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
-    return out
 
 
 def _jsonable(raw: dict) -> dict:

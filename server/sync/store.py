@@ -4,27 +4,15 @@ One query per entity loads a batch's records; writes go out as executemany inser
 in reference order. That keeps a 500-op push to a handful of round trips.
 """
 from dataclasses import dataclass, field
-from datetime import datetime
 
-import orjson
-from sqlalchemy import ARRAY, String, Text, any_, bindparam, cast, func, select, type_coerce
+from sqlalchemy import select
 
 from ..entities import ENTITIES, INSERT_ORDER, children_of, search_text
 from ..models import User, utcnow
-from ..wire import converters, day, instant
 from .merge import State
 from .meta import load_json, pack, pack_json, unpack
+from .reads import READ, by_business_ids, by_ids, convs
 from .writer import meta_as_text, write
-
-_CONVS = {}
-
-
-def convs(entity: str):
-    if entity not in _CONVS:
-        e = ENTITIES[entity]
-        _CONVS[entity] = converters(e.table, e.fields)
-    return _CONVS[entity]
-
 
 _CONV_OF: dict = {}
 
@@ -61,7 +49,7 @@ class Store:
 
     # ---- reading -------------------------------------------------------------------------
     def _rec(self, entity, values, rid, version, deleted, field_meta) -> Rec:
-        """A Rec of a loaded record from its wire values and bookkeeping columns (see _by_ids)."""
+        """A Rec of a loaded record from its wire values and bookkeeping columns (see reads.by_ids)."""
         state = State(values, unpack(load_json(field_meta), entity), deleted, version)
         rec = Rec(entity, rid, {"id": rid, "deleted": deleted}, state)
         self._track_bid(rec)
@@ -71,11 +59,11 @@ class Store:
         ids = [i for i in set(ids) if (entity, i) not in self.cache]
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            query, make_param = _by_ids(entity, False, self.conn.dialect)
+            query, make_param = by_ids(entity, False, self.conn.dialect)
             # plain rows (a RowMapping's dict() cost more): the entity's fields come first, so zipping
             # a row with them gives the wire view, in which only the columns that need it are
             # converted (instants, dates, money); id, version, tombstone flag and metadata follow
-            fields, converted = _READ[query]
+            fields, converted = READ[query]
             cache, rec_of = self.cache, self._rec
             for loaded in self.conn.execute(query, {"ids": make_param(chunk)}).all():  # one fetch, not per row
                 values = dict(zip(fields, loaded))
@@ -90,7 +78,7 @@ class Store:
         ids = [i for i in set(ids) if (entity, i) not in self.cache and (entity, i) not in self.light]
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            query, make_param = _by_ids(entity, True, self.conn.dialect)
+            query, make_param = by_ids(entity, True, self.conn.dialect)
             for rid, deleted in self.conn.execute(query, {"ids": make_param(chunk)}).all():
                 self.light[(entity, rid)] = deleted
             for i in chunk:
@@ -139,12 +127,7 @@ class Store:
         values = [v for v in set(values) if v not in self._checked_bids]
         if not values:
             return
-        key = ("business_ids", self.conn.dialect.name)
-        if key not in _QUERIES:
-            table = ENTITIES["customer"].table
-            condition, make_param = one_of(table.c.business_id, self.conn.dialect)
-            _QUERIES[key] = (select(table.c.id).where(condition), make_param)
-        query, make_param = _QUERIES[key]
+        query, make_param = by_business_ids(self.conn.dialect)
         for start in range(0, len(values), 500):
             chunk = values[start:start + 500]
             self.prefetch("customer", self.conn.execute(query, {"ids": make_param(chunk)}).scalars().all())
@@ -244,71 +227,6 @@ class Store:
 
 _SEARCHED = {name: frozenset(entity.search) for name, entity in ENTITIES.items()}
 _USER_IDS = select(User.id)
-_QUERIES: dict = {}
-_READ: dict = {}  # query -> (fields (the first columns), [(field, wire converter)])
-
-
-def one_of(column, dialect):
-    """(condition, make_param): `column` is one of a list of values, bound as one parameter "ids".
-
-    A push looks up ~500 ids at a time. An expanding IN makes SQLAlchemy render and bind 500
-    parameters on every execution; SQLite reads the list as one JSON array (json_each; the id
-    index is still used), PostgreSQL as one array (= ANY). Other databases get the expanding IN.
-    """
-    if dialect.name == "sqlite":
-        values = func.json_each(bindparam("ids")).table_valued("value")
-        return column.in_(select(values.c.value)), _json_list
-    if dialect.name == "postgresql":
-        return column == any_(bindparam("ids", type_=ARRAY(column.type))), list
-    return column.in_(bindparam("ids", expanding=True)), list
-
-
-def _json_list(values) -> str:
-    return orjson.dumps(list(values)).decode()  # ~3000 ids a push: json.dumps was a tenth of its Python
-
-
-def _by_ids(entity: str, light: bool, dialect):
-    """(SELECT records (whole, or id and tombstone flag) by a list of ids, make_param); built once."""
-    key = (entity, light, dialect.name)
-    if key not in _QUERIES:
-        table = ENTITIES[entity].table
-        condition, make_param = one_of(table.c.id, dialect)
-        if light:
-            query = select(table.c.id, table.c.deleted).where(condition)
-        else:
-            read = [_read_as(table.c[name], conv, dialect) for name, conv in convs(entity)]
-            # the bookkeeping columns last, in the order _rec takes them; field_meta as its text,
-            # decoded by orjson (the JSON type would use json.loads). Creation time and search text
-            # are never read: an update sets updated_at, and search_text when a searched field changes.
-            query = select(*[column for column, _conv in read], table.c.id, table.c.version, table.c.deleted,
-                           cast(table.c.field_meta, Text).label("field_meta")).where(condition)
-            _READ[query] = (tuple(name for name, _conv in convs(entity)),
-                            [(name, conv) for (name, _c), (_col, conv) in zip(convs(entity), read) if conv])
-        _QUERIES[key] = (query, make_param)
-    return _QUERIES[key]
-
-
-def _read_as(column, conv, dialect):
-    """(column to select, converter of what it gives to the wire form).
-
-    SQLite keeps instants and dates as ISO text: read as text, their wire form is a slice of it,
-    instead of a datetime parsed by SQLAlchemy and formatted again (two per visit, every prefetch).
-    """
-    if dialect.name == "sqlite" and conv in (instant, day):
-        return type_coerce(column, String).label(column.name), (_sqlite_instant if conv is instant else None)
-    return column, conv
-
-
-def _sqlite_instant(text):
-    """SQLite's stored "2026-11-20 08:15:00.000000" as the wire's "2026-11-20T08:15:00Z" (what
-    instant() makes of the datetime it holds); any other stored form goes the long way."""
-    if text is None:
-        return None
-    if len(text) >= 19 and text[10] == " " and text[19:20] in ("", "."):
-        return f"{text[:10]}T{text[11:19]}Z"
-    return instant(datetime.fromisoformat(text))
-
-
 _DEFAULTS: dict = {}
 _DEFAULT_VALUES: dict = {}
 

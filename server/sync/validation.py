@@ -1,0 +1,84 @@
+"""An op's fields validated: the values to store, and their wire form for the merge.
+
+The push's fast path (schemas/fast.py) takes the common, valid case; marshmallow takes the rest
+and says what is wrong. The wire form is what the merge compares, stamps and reports in
+conflicts, so it is made once here, in column order.
+"""
+
+from ..entities import ENTITIES
+from ..schemas.fast import fast_load
+from ..wire import day, instant
+from .reads import convs
+
+_CANONICAL = (instant, day)  # wire converters whose output is exactly fast_load's accepted input
+
+
+def load(entity: str, fields: dict, creating: bool) -> tuple:
+    """(loaded, wire) of an op's fields: a create's whole record or an edit's changed fields.
+    Raises marshmallow's ValidationError with the reasons."""
+    schema = _SCHEMAS.get(entity) or schema_for(entity)
+    loaded = fast_load(schema, fields, not creating)
+    fast = loaded is not None
+    if not fast:
+        loaded = schema.load(fields, partial=not creating)
+    if fast and creating and entity in _VERBATIM:
+        # a create's order of fields does not matter (no merge); fast-loaded instants and dates
+        # came in their one wire form, every other fast-loaded value is its own wire form
+        wire = dict(loaded)
+        for name in _VERBATIM[entity].intersection(wire):
+            wire[name] = fields[name]
+        return loaded, wire
+    given = _CANONICAL if fast else ()
+    return loaded, {name: (fields[name] if conv in given else conv(loaded[name]) if conv else loaded[name])
+                    for name, conv in _wire_plan(entity, loaded)}
+
+
+_WIRE_PLANS: dict = {}
+
+
+def _wire_plan(entity: str, loaded: dict) -> list:
+    """[(column, converter)] of the loaded fields that are columns, in column order (the order the
+    merge, the stored metadata and the conflicts follow), made once per entity and field set."""
+    key = (entity, *loaded)
+    plan = _WIRE_PLANS.get(key)
+    if plan is None:
+        if len(_WIRE_PLANS) > 10000:  # field sets are few; never grow without bound
+            _WIRE_PLANS.clear()
+        plan = _WIRE_PLANS[key] = [(name, conv) for name, conv in convs(entity) if name in loaded]
+    return plan
+
+
+_SCHEMAS: dict = {}
+
+
+def schema_for(entity: str):
+    """One schema instance per entity: building one deep-copies its fields (most of a push's time)."""
+    if entity not in _SCHEMAS:
+        _SCHEMAS[entity] = ENTITIES[entity].schema()
+    return _SCHEMAS[entity]
+
+
+def _verbatim(entity: str):
+    """The fields whose fast-loaded value is not their wire form (instants, dates), or None when
+    some field needs converting (money) or is not a column."""
+    columns = dict(convs(entity))
+    if not set(schema_for(entity).load_fields) <= set(columns):
+        return None
+    if any(conv is not None and conv not in _CANONICAL for conv in columns.values()):
+        return None
+    return frozenset(name for name, conv in columns.items() if conv in _CANONICAL)
+
+
+_VERBATIM = {name: fields for name in ENTITIES if (fields := _verbatim(name)) is not None}
+
+
+def flatten_errors(messages, prefix="") -> dict:
+    """marshmallow errors as {field: [text]}; nested ones (delivery lines) as "lines.0.product"."""
+    out = {}
+    for name, value in messages.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            out.update(flatten_errors(value, key + "."))
+        else:
+            out[key] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return out
