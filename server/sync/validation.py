@@ -2,7 +2,8 @@
 
 The push's fast path (schemas/fast.py) takes the common, valid case; marshmallow takes the rest
 and says what is wrong. The wire form is what the merge compares, stamps and reports in
-conflicts, so it is made once here, in column order.
+conflicts, so it is made once here: an edit's in column order (the order conflicts are reported
+in), a create's in the order sent (nothing is merged).
 """
 
 from ..entities import ENTITIES
