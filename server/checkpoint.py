@@ -19,6 +19,7 @@ It only works while the app has the database open: once the engine's last connec
 leaves the file alone, so it never races whoever deletes the file.
 """
 import logging
+import signal
 import sqlite3
 import threading
 import time
@@ -62,6 +63,7 @@ class Checkpointer:
                     self.thread.start()
 
     def _run(self) -> None:
+        _leave_signals_to_the_main_thread()
         while self.wake.wait(IDLE):
             time.sleep(INTERVAL)  # the poking commit is done by then; later ones are copied back together
             self.wake.clear()
@@ -83,3 +85,17 @@ class Checkpointer:
                 conn.close()
         except sqlite3.Error as err:  # a busy or vanished file: the next commit pokes again
             log.debug("background checkpoint of %s skipped: %s", self.path, err)
+
+
+# Signals a server or a command's loop asks for (stop, reload, ...), not faults of this thread.
+_ASYNC_SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2",
+                                                      "SIGALRM", "SIGCHLD", "SIGWINCH") if hasattr(signal, name)}
+
+
+def _leave_signals_to_the_main_thread() -> None:
+    """Block the process's signals in this thread: the kernel may deliver a signal to any thread
+    that does not block it, and when this one took it, the main thread's wait (send-reminders
+    --loop sleeping in select, a server waiting for requests) was not interrupted, so a SIGTERM
+    went unanswered until that wait ended by itself."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, _ASYNC_SIGNALS)

@@ -3,6 +3,7 @@ import json
 import os
 import select
 import signal
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def register(app) -> None:
         now = _parse_now(now_text)
         stop = _Stopper()
         if loop:
-            signal.signal(signal.SIGTERM, stop.handle)
+            stop.install()
         try:
             while True:
                 started = datetime.now(timezone.utc)
@@ -113,12 +114,23 @@ def _summary(counts: dict) -> str:
 class _Stopper:
     """SIGTERM during the loop's sleep, without locks: a handler that takes a lock (as
     threading.Event.set does) deadlocks when the signal lands while the main thread holds it.
-    The handler only sets a flag and writes a byte to a pipe that the sleep waits on."""
+    The handler only sets a flag and writes a byte to a pipe that the sleep waits on.
+
+    The pipe is also the interpreter's wake-up fd: the kernel may hand a process's signal to any of
+    its threads (the SQLite checkpointer's, say), and then the main thread's wait is not
+    interrupted, so the Python handler would only run after the whole interval. The C-level
+    handler writes to the wake-up fd from whichever thread took the signal, which ends the wait."""
 
     def __init__(self):
         self.stopped = False
         self._read, self._write = os.pipe()
+        os.set_blocking(self._read, False)
         os.set_blocking(self._write, False)
+
+    def install(self) -> None:
+        """Take SIGTERM (main thread only, as signal.signal requires)."""
+        signal.signal(signal.SIGTERM, self.handle)
+        signal.set_wakeup_fd(self._write, warn_on_full_buffer=False)
 
     def handle(self, *_args) -> None:
         self.stopped = True
@@ -129,6 +141,14 @@ class _Stopper:
 
     def sleep(self, seconds: float) -> bool:
         """Wait up to `seconds`; True when a stop was asked for (before or during the wait)."""
-        if not self.stopped:
-            select.select([self._read], [], [], seconds)
+        deadline = time.monotonic() + seconds
+        while not self.stopped:  # each turn lets a pending signal's Python handler run first
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            if select.select([self._read], [], [], left)[0]:
+                try:
+                    os.read(self._read, 512)
+                except BlockingIOError:
+                    pass
         return self.stopped

@@ -1,9 +1,11 @@
 """SQLite's write-ahead log is copied back by the background checkpointer, not by commits."""
 import os
+import signal
 import time
 
 import sqlalchemy as sa
 
+from server import checkpoint
 from server.checkpoint import BACKSTOP, Checkpointer
 
 
@@ -82,3 +84,30 @@ def test_a_checkpoint_copies_the_log_back(tmp_path):
     checkpointer.checkpoint()
     assert os.path.getsize(tmp_path / "c.db") > size_before  # the table's pages are in the file now
     engine.dispose()
+
+
+def test_the_checkpointer_thread_leaves_signals_to_the_main_thread(tmp_path, monkeypatch):
+    # A signal the kernel hands to this thread would not interrupt the main thread's wait.
+    masks = []
+
+    def run_and_read_mask(self):
+        checkpoint._leave_signals_to_the_main_thread()
+        masks.append(signal.pthread_sigmask(signal.SIG_BLOCK, []))  # adds nothing: reads the mask
+
+    monkeypatch.setattr(Checkpointer, "_run", run_and_read_mask, raising=True)
+    Checkpointer(str(tmp_path / "x.db")).poke()
+    deadline = time.monotonic() + 10
+    while not masks and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert {signal.SIGTERM, signal.SIGINT, signal.SIGHUP} <= masks[0]
+    assert signal.SIGTERM not in signal.pthread_sigmask(signal.SIG_BLOCK, [])  # the main thread still takes it
+
+
+def test_the_checkpointer_blocks_its_signals_before_anything_else(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(checkpoint, "_leave_signals_to_the_main_thread", lambda: calls.append("masked"))
+    monkeypatch.setattr(checkpoint, "IDLE", 0.01)
+    checkpointer = Checkpointer(str(tmp_path / "y.db"))
+    checkpointer.poke()
+    checkpointer.thread.join(5)
+    assert calls == ["masked"]

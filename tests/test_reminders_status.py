@@ -84,3 +84,29 @@ def test_stop_signal_needs_no_lock_and_wakes_the_sleep():
     for _ in range(100_000):  # far more than a pipe holds: the handler must never block
         stopper.handle(signal.SIGTERM, None)
     assert stopper.sleep(3600) is True
+
+
+def test_a_sigterm_taken_by_another_thread_still_ends_the_sleep():
+    """The kernel may hand a process's SIGTERM to any thread; then the main thread's wait is not
+    interrupted, and only the interpreter's wake-up fd (written from that thread) ends it."""
+    import threading
+    import time
+
+    from server.cli_reminders import _Stopper
+
+    old_handler, old_fd, stopper = signal.getsignal(signal.SIGTERM), signal.set_wakeup_fd(-1), _Stopper()
+    stopper.install()
+    try:
+        def signal_this_thread():
+            time.sleep(0.2)
+            signal.pthread_kill(threading.get_ident(), signal.SIGTERM)  # this thread takes it, not the main one
+
+        helper = threading.Thread(target=signal_this_thread)
+        helper.start()
+        started = time.monotonic()
+        assert stopper.sleep(30) is True
+        assert time.monotonic() - started < 10
+        helper.join()
+    finally:
+        signal.set_wakeup_fd(old_fd)
+        signal.signal(signal.SIGTERM, old_handler)
