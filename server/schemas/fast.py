@@ -39,6 +39,8 @@ def _date(value):
         return date.fromisoformat(value)
     except ValueError:
         return _BAD
+
+
 _UUIDS: set = set()  # ids already seen valid: a push refers to the same customers and users over and over
 
 

@@ -63,7 +63,7 @@ def by_ids(entity: str, light: bool, dialect):
             query = select(*[column for column, _conv in read], table.c.id, table.c.version, table.c.deleted,
                            cast(table.c.field_meta, Text).label("field_meta")).where(condition)
             READ[query] = (tuple(name for name, _conv in convs(entity)),
-                            [(name, conv) for (name, _c), (_col, conv) in zip(convs(entity), read) if conv])
+                           [(name, conv) for (name, _c), (_col, conv) in zip(convs(entity), read) if conv])
         _QUERIES[key] = (query, make_param)
     return _QUERIES[key]
 
@@ -75,11 +75,11 @@ def _read_as(column, conv, dialect):
     instead of a datetime parsed by SQLAlchemy and formatted again (two per visit, every prefetch).
     """
     if dialect.name == "sqlite" and conv in (instant, day):
-        return type_coerce(column, String).label(column.name), (_sqlite_instant if conv is instant else None)
+        return type_coerce(column, String).label(column.name), (_wire_instant_of_text if conv is instant else None)
     return column, conv
 
 
-def _sqlite_instant(text):
+def _wire_instant_of_text(text):
     """SQLite's stored "2026-11-20 08:15:00.000000" as the wire's "2026-11-20T08:15:00Z" (what
     instant() makes of the datetime it holds); any other stored form goes the long way."""
     if text is None:

@@ -17,10 +17,18 @@ from .writer import meta_as_text, write
 _CONV_OF: dict = {}
 
 
-def _conv_of(entity: str) -> dict:
-    """{column: wire converter or None} of an entity's fields."""
-    _CONV_OF[entity] = dict(convs(entity))
-    return _CONV_OF[entity]
+def _wire_of(entity: str, native: dict) -> dict:
+    """The wire view of the entity's fields among `native` column values (for callers that have
+    only native values: cascades, follow-ups, conflict records)."""
+    converters = _CONV_OF.get(entity)
+    if converters is None:
+        converters = _CONV_OF[entity] = dict(convs(entity))
+    out = {}
+    for name, value in native.items():
+        if name in converters:
+            conv = converters[name]
+            out[name] = conv(value) if conv else value  # the converters map None to None
+    return out
 
 
 @dataclass(slots=True)
@@ -156,14 +164,8 @@ class Store:
         meta = {} if meta is None else meta
         row = {**(_DEFAULTS.get(entity) or _defaults(entity)), **native, "id": record_id, "version": version,
                "deleted": False, "created_at": now, "updated_at": now, "field_meta": meta}
-        if wire is not None:
-            values = {**(_DEFAULT_VALUES.get(entity) or _default_values(entity)), **wire}
-        else:
-            values = dict(_default_values(entity))
-            for name, conv in convs(entity):
-                if name in native:
-                    value = native[name]
-                    values[name] = conv(value) if conv and value is not None else value
+        values = {**(_DEFAULT_VALUES.get(entity) or _default_values(entity)),
+                  **(wire if wire is not None else _wire_of(entity, native))}
         rec = Rec(entity, record_id, row, State(values, meta, False, version), True, True)
         self.cache[(entity, record_id)] = rec
         self.created.append(rec)
@@ -176,14 +178,7 @@ class Store:
         values = rec.state.values  # holds every column already (loaded or created): no new keys
         old_bid = values.get("business_id")
         rec.row.update(native)
-        if wire is not None:
-            values.update(wire)
-        else:
-            converters = _CONV_OF.get(rec.entity) or _conv_of(rec.entity)
-            for name, value in native.items():
-                if name in converters:
-                    conv = converters[name]
-                    values[name] = conv(value) if conv else value
+        values.update(wire if wire is not None else _wire_of(rec.entity, native))
         if "business_id" in native:
             self._track_bid(rec, old_bid)
         rec.state.meta.update(meta)

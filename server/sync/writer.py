@@ -84,7 +84,7 @@ def meta_as_text(dialect) -> bool:
 
 
 def _plan(dialect, table, columns):
-    """(driver SQL, row keys in parameter order, [(index, processor, per_request)])."""
+    """(driver SQL, row keys in parameter order, [(index, processor, per_request, None maps to NULL)])."""
     key = (dialect.name, dialect.paramstyle, table.name, columns)
     if key not in _PLANS:
         if columns is None:
