@@ -8,6 +8,9 @@ from marshmallow import ValidationError
 from server.schemas.entities import SCHEMAS
 from server.schemas.fast import fast_load
 
+OUT_OF_RANGE = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00Z",
+                "9999-12-31T23:59:59Z", "1899-12-31T23:59:59Z", "2201-01-01T00:00:00Z", "0001-01-01", "9999-12-31",
+                "1899-12-31", "2201-01-01"]
 TEXTS = st.one_of(st.text(max_size=12), st.text(min_size=195, max_size=205), st.just("  "), st.just(" Äänekoski "))
 VALUES = st.one_of(
     st.none(), st.booleans(), st.integers(-3, 3), TEXTS,
@@ -20,6 +23,7 @@ VALUES = st.one_of(
                      "äiti@öljy.fi", "a@b@c.fi", "a.@b.fi", "a@-b.fi", "A@B.FI", "a@b.fi\n", " a@b.fi"]),
     st.sampled_from(["2026-11-20T08:15:00Z", "2026-11-20T07:15:00Z", "2026-02-30T08:15:00Z", "2026-11-20T08:15:00",
                      "2026-11-20T10:15:00+02:00", "2026-11-20", "2026-13-01", "20.11.2026"]),
+    st.sampled_from(OUT_OF_RANGE + ["1900-01-01T00:00:00Z", "2200-12-31T23:59:59Z", "1900-01-01", "2200-12-31"]),
 )
 
 
@@ -80,3 +84,13 @@ def test_fast_path_checks_y_tunnus_and_country_as_marshmallow_does():
         assert fast_load(schema, data, partial=False) in (None, slow), (field, value)
         if slow is not None and value and value.strip() == value:
             assert fast_load(schema, data, partial=False) == slow, (field, value)  # taken, not just declined
+
+
+def test_fast_path_declines_years_outside_1900_to_2200():
+    """Out-of-range instants and dates go to marshmallow, which names the field (SPEC §5)."""
+    for entity, field in [("activity", "starts_at"), ("task", "remind_at"), ("task", "due_on"),
+                          ("delivery", "delivered_on")]:
+        for value in OUT_OF_RANGE:
+            assert fast_load(SCHEMAS[entity](), {field: value}, partial=True) is None, (field, value)
+    assert fast_load(SCHEMAS["task"](), {"due_on": "2200-12-31", "remind_at": "1900-01-01T00:00:00Z"},
+                     partial=True) is not None

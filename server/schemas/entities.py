@@ -9,7 +9,7 @@ def non_negative(value):
     if value < 0:
         raise ValidationError("Must not be negative.")
 
-from .fields import BusinessId, Text, UtcInstant, one_of
+from .fields import BusinessId, Day, Text, UtcInstant, one_of
 
 UUID_MSG = "Not a valid id (UUID)."
 
@@ -92,7 +92,7 @@ class TaskSchema(StrictSchema):
     created_by = Ref()
     kind = fields.String(validate=one_of("follow_up", "complaint", "sample_order", "spare_part", "info", "other"))
     title = Text(200, min_length=1, required=True, allow_none=False)
-    due_on = fields.Date(allow_none=True)
+    due_on = Day(allow_none=True)
     remind_at = UtcInstant(allow_none=True)
     status = fields.String(validate=one_of("open", "done"))
     delivery_id = Ref()
@@ -108,8 +108,8 @@ class LineSchema(StrictSchema):
 class DeliverySchema(StrictSchema):
     customer_id = Ref(required=True)
     order_no = Text(40)
-    ordered_on = fields.Date(allow_none=True)
-    delivered_on = fields.Date(allow_none=True)
+    ordered_on = Day(allow_none=True)
+    delivered_on = Day(allow_none=True)
     status = fields.String(validate=one_of("ordered", "delivered", "cancelled"))
     channel = fields.String(allow_none=True, validate=one_of("phone", "email", "visit", "web", "other"))
     lines = fields.List(fields.Nested(LineSchema), validate=validate.Length(max=500))

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from marshmallow import ValidationError, fields, validate
 
-from .fields import BusinessId, Text, UtcInstant, business_id_valid
+from .fields import MAX_YEAR, MIN_YEAR, BusinessId, Day, Text, UtcInstant, business_id_valid
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 INSTANT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
@@ -23,8 +23,11 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 _BAD = object()  # what a checker returns for a value it does not accept (None is a valid result)
 
 
+_YEARS = range(MIN_YEAR, MAX_YEAR + 1)  # out of range: marshmallow says so (SPEC §5)
+
+
 def _instant(value):
-    if not isinstance(value, str) or not INSTANT_RE.match(value):
+    if not isinstance(value, str) or not INSTANT_RE.match(value) or int(value[:4]) not in _YEARS:
         return _BAD
     try:
         return datetime.fromisoformat(value[:-1])  # the regex fixed the form; much faster than strptime
@@ -33,7 +36,7 @@ def _instant(value):
 
 
 def _date(value):
-    if not isinstance(value, str) or not DATE_RE.match(value):
+    if not isinstance(value, str) or not DATE_RE.match(value) or int(value[:4]) not in _YEARS:
         return _BAD
     try:
         return date.fromisoformat(value)
@@ -121,7 +124,7 @@ def _checker(field):
         return checked
     if type(field) is UtcInstant and not validators:
         return _instant  # only the canonical wire form 2026-11-20T08:15:00Z
-    if type(field) is fields.Date and not validators:
+    if type(field) is Day and not validators:
         return _date
     return None  # decimals, nested lines: marshmallow's job
 

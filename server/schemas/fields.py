@@ -1,4 +1,4 @@
-"""Field types shared by the entity schemas: UTC instants, Y-tunnus, trimmed text."""
+"""Field types shared by the entity schemas: UTC instants, dates, Y-tunnus, trimmed text."""
 import re
 from datetime import timezone
 
@@ -50,17 +50,44 @@ class Text(fields.String):
         return value
 
 
+# SPEC §5: instants and dates outside these years are refused. Far inside datetime's own limits,
+# so converting an accepted value to UTC, or adding a follow-up's delay to a date, cannot overflow.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+RANGE_MSG = f"Must be between the years {MIN_YEAR} and {MAX_YEAR}."
+
+
 class UtcInstant(fields.AwareDateTime):
-    """An ISO 8601 instant with a zone (Z or an offset), stored as naive UTC."""
+    """An ISO 8601 instant with a zone (Z or an offset) in the years 1900–2200 UTC, stored as naive UTC."""
 
     default_error_messages = {
         "invalid": "Not a valid date and time; use ISO 8601, e.g. 2026-11-20T08:15:00Z.",
         "invalid_awareness": "Give the time zone, e.g. 2026-11-20T08:15:00Z.",
+        "out_of_range": RANGE_MSG,
     }
 
     def _deserialize(self, value, attr, data, **kwargs):
         dt = super()._deserialize(value, attr, data, **kwargs)
-        return dt.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
+        if not MIN_YEAR - 1 <= dt.year <= MAX_YEAR + 1:  # checked before converting: year 1 or 9999 would overflow
+            raise self.make_error("out_of_range")
+        dt = dt.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
+        if not MIN_YEAR <= dt.year <= MAX_YEAR:
+            raise self.make_error("out_of_range")
+        return dt
+
+
+class Day(fields.Date):
+    """An ISO 8601 date (2026-11-20) in the years 1900–2200."""
+
+    default_error_messages = {
+        "invalid": "Not a valid date; use ISO 8601, e.g. 2026-11-20.",
+        "out_of_range": RANGE_MSG,
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise self.make_error("out_of_range")
+        return day
 
 
 def one_of(*choices):
