@@ -1,11 +1,15 @@
 """Write one record through the merge, for REST views, the CLI and the back office."""
 from datetime import datetime, timezone
 
+from marshmallow import ValidationError
+
 from .api.errors import ApiError
+from .entities import CASCADE, ENTITIES
 from .extensions import db
 from .models import new_id, new_op_id
+from .permissions import Actor, check, create_defaults
+from .sync import validation
 from .sync.push import Push
-from .sync.rules import Actor
 
 
 def write_one(actor: Actor, entity: str, record_id: str | None, op_type: str, fields: dict,
@@ -14,7 +18,9 @@ def write_one(actor: Actor, entity: str, record_id: str | None, op_type: str, fi
 
     A REST caller acts on the current state, so its base_version is the newest committed version:
     the merge then counts every stored change (children included) as seen and never refuses or
-    conflicts. Staleness is the client's to handle through If-Match (412).
+    conflicts. Staleness is the client's to handle through If-Match (412). For the same reason a
+    write pointing at a deleted record is refused (409) instead of bringing it back: only an
+    offline phone's sync op restores a record (SPEC §5 rule 4), and tells the deleter.
     """
     db.session.commit()  # end any read transaction: the write must start from the counter lock
     push = Push(db.session, actor, client_id or f"rest:{actor.id or 'server'}")
@@ -28,16 +34,53 @@ def write_one(actor: Actor, entity: str, record_id: str | None, op_type: str, fi
         current = rec.state.version if rec else None
         raise ApiError(412, f"The record has changed since version {if_match} (now {current}); "
                             "load it again and retry.")
+    if op_type == "put":
+        gone = _deleted_references(push, actor, entity, rec, fields)
+        if gone:
+            db.session.rollback()
+            raise ApiError(409, "Not saved: " + " ".join(m for ms in gone.values() for m in ms),
+                           "parent_deleted", gone)
     op = {"op_id": new_op_id(), "entity": entity, "id": record_id, "type": op_type,
           "base_version": push.versions.start, "fields": fields,
           "edited_at": datetime.now(timezone.utc)}
     [result] = push.run([op])
     if result["status"] == "rejected":
         db.session.rollback()  # the caller sees the error now; nothing to keep for later review
-        status = 403 if result.get("reason") == "forbidden" else 422
-        names = ", ".join(sorted(result["errors"]))
-        raise ApiError(status, f"Not saved: check {names}.",
-                       "forbidden" if status == 403 else "validation_error", result["errors"])
+        errors = result["errors"]
+        if result.get("reason") == "forbidden":  # the permission rule's own words
+            raise ApiError(403, " ".join(dict.fromkeys(m for ms in errors.values() for m in ms)),
+                           "forbidden", errors)
+        raise ApiError(422, f"Not saved: check {', '.join(sorted(errors))}.", "validation_error", errors)
     db.session.commit()
     result["id"] = record_id
     return result
+
+
+def _deleted_references(push: Push, actor: Actor, entity: str, rec, fields: dict) -> dict:
+    """{field: [message]} of the records this put would point at that are deleted.
+
+    Only for a put the merge would otherwise apply: invalid input and a refusal keep their own
+    answers (422, 403). The references the put sets are checked, and the stored parents of an
+    edited record, which the merge would bring back with it.
+    """
+    creating = rec is None
+    fields = create_defaults(actor, entity, fields) if creating else fields
+    try:
+        loaded, wire = validation.load(entity, fields, creating)
+    except ValidationError:
+        return {}
+    if check(actor, entity, "put", None if creating else rec.state.values, wire):
+        return {}
+    gone = {}
+    for name, ref in ENTITIES[entity].refs.items():
+        if ref.target == "user":
+            continue
+        if name in loaded:
+            target_id = loaded[name]
+        elif not creating and ref.mode == CASCADE:
+            target_id = rec.state.values.get(name)
+        else:
+            continue
+        if target_id and push.store.deleted(ref.target, target_id):
+            gone[name] = [f"The {ref.target} this points at was deleted; choose another."]
+    return gone

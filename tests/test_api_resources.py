@@ -87,3 +87,11 @@ def test_client_chosen_id_is_kept_and_a_duplicate_is_409(client, users):
     rid = "6f1d7c1e-7a51-4a4b-9f42-0c8a4d3f0a11"
     assert client.post("/api/customers", json={"id": rid, "name": "X"}, headers=users.rep_h).json["id"] == rid
     assert_error(client.post("/api/customers", json={"id": rid, "name": "Y"}, headers=users.rep_h), 409)
+
+
+@pytest.mark.parametrize("body", [{}, {"id": "6f1d7c1e-7a51-4a4b-9f42-0c8a4d3f0a11", "version": 1}])
+def test_patch_that_names_no_field_is_422(client, users, customer, body):
+    before = client.get(f"/api/customers/{customer}", headers=users.rep_h).json
+    err = assert_error(client.patch(f"/api/customers/{customer}", json=body, headers=users.rep_h), 422)
+    assert err["code"] == "validation_error" and "at least one field" in err["message"]
+    assert client.get(f"/api/customers/{customer}", headers=users.rep_h).json == before

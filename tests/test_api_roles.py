@@ -20,11 +20,20 @@ def test_only_managers_delete_customers(client, users, customer, role, status):
         assert client.get(f"/api/customers/{customer}", headers=users.rep_h).status_code == 200
 
 
-@pytest.mark.parametrize("resource", ["contacts", "activities", "tasks", "deliveries"])
-def test_reps_cannot_delete_through_rest(client, users, customer, resource):
+@pytest.mark.parametrize("resource", ["activities", "tasks", "deliveries"])
+def test_reps_cannot_delete_others_records_through_rest(client, users, customer, resource):
     rid = client.post(f"/api/{resource}", json=body_for(resource, customer), headers=users.service_h).json["id"]
-    assert_error(client.delete(f"/api/{resource}/{rid}", headers=users.rep_h), 403)
+    assert_error(client.delete(f"/api/{resource}/{rid}", headers=users.rep_h), 403, "id")
     assert client.delete(f"/api/{resource}/{rid}", headers=users.manager_h).status_code == 204
+
+
+@pytest.mark.parametrize("resource", ["contacts", "activities", "tasks"])
+def test_reps_delete_contacts_and_their_own_activities_and_tasks_through_rest(client, users, customer, resource):
+    """SPEC §2: the same as over sync (403 here before, while sync applied it)."""
+    rid = client.post(f"/api/{resource}", json=body_for(resource, customer), headers=users.rep_h).json["id"]
+    assert client.delete(f"/api/{resource}/{rid}", headers=users.rep2_h if resource == "contacts"
+                         else users.rep_h).status_code == 204
+    assert_error(client.get(f"/api/{resource}/{rid}", headers=users.rep_h), 404)
 
 
 def test_reps_change_only_their_own_activities(client, users, customer):

@@ -133,11 +133,14 @@ def make_blueprint(entity_name: str) -> Blueprint:
         row = load_one(entity.name, record_id)
         if row is None or row["deleted"]:
             raise ApiError(404, f"No {entity.name} with id {record_id}.")
+        if not body:  # a patch that changes nothing is a client's mistake, not a no-op to hide
+            raise ApiError(422, "The body must name at least one field to change.", "validation_error",
+                           {"_schema": ["Name at least one field to change."]})
         write_one(g.actor, entity.name, record_id, "put", body, if_match=_if_match())
         return _respond_record(entity, record_id)
 
     @bp.delete("/<uuid:record_id>")
-    @auth_required("manager")
+    @auth_required()  # who may delete what is the permission rule's to say (server/permissions.py)
     def destroy(record_id):
         if entity.name == "conflict":
             raise ApiError(405, "Conflict records cannot be deleted; mark them resolved.")
