@@ -1,7 +1,9 @@
 """A simulated phone for the sync property tests: a local copy from pulls, an outbox, a bad network.
 
 The phone does what the PWA does: an edit goes to the outbox with base_version = the record's
-version in the local copy (0 for a record it made), edited_at from its own clock; a sync pushes
+version in the local copy (0 for a record it made), the next `seq` of this installation, and
+edited_at from its own clock, which may be off and may jump (years ahead, days back, corrected
+by NTP); a sync pushes
 the outbox (in batches that may be duplicated, re-ordered, or whose answer is lost), pulls until
 `more` is false and drops the ops that got an answer. The World is the test harness around the
 phones: the shared clock, reproducible ids, and every answer the server gave, in server order.
@@ -101,6 +103,11 @@ class Phone:
     cursor: int = 0
     made: set = field(default_factory=set)           # (entity, id) made here, not pulled yet
     edits: int = 0
+    seq: int = 0                                     # the outbox's counter: only ever grows
+
+    def set_clock(self, skew: int) -> None:
+        """The phone's clock jumps: set wrong by hand, or corrected by the network (skew 0)."""
+        self.skew = skew
 
     # ---- the user's edits --------------------------------------------------------------------
     def live(self, entity: str) -> list:
@@ -122,8 +129,10 @@ class Phone:
         return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def _type(self, entity, rid, type_, fields) -> dict:
+        self.seq += 1
         one = {"op_id": self.world.new_id(), "entity": entity, "id": rid, "type": type_,
-               "base_version": self.base(entity, rid), "fields": fields, "edited_at": self.edited_at()}
+               "base_version": self.base(entity, rid), "fields": fields, "edited_at": self.edited_at(),
+               "seq": self.seq}
         self.world.typed[one["op_id"]] = len(self.world.typed)
         self.outbox.append(one)
         return one

@@ -14,9 +14,12 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def op(entity, record_id, fields=None, base=0, type_="put", minute=0, op_id=None):
-    return {"op_id": op_id or new_id(), "entity": entity, "id": record_id, "type": type_,
-            "base_version": base, "fields": fields or {}, "edited_at": at(minute)}
+def op(entity, record_id, fields=None, base=0, type_="put", minute=0, op_id=None, seq=None):
+    one = {"op_id": op_id or new_id(), "entity": entity, "id": record_id, "type": type_,
+           "base_version": base, "fields": fields or {}, "edited_at": at(minute)}
+    if seq is not None:
+        one["seq"] = seq
+    return one
 
 
 def push(client, headers, ops, client_id="phone-a", status=200):

@@ -2,9 +2,10 @@
 from server.sync.merge import DELETED, Op, State, incoming_wins, merge_delete, merge_put, stamp, unseen
 
 
-def op(fields=None, base=5, client="phone-b", at="2026-11-20T08:10:00.000000Z", op_id="op-2", type_="put"):
+def op(fields=None, base=5, client="phone-b", at="2026-11-20T08:10:00.000000Z", op_id="op-2", type_="put",
+       seq=None):
     return Op(op_id=op_id, entity="customer", id="c1", type=type_, base_version=base, fields=fields or {},
-              edited_at=at, client_id=client, user_id="u-b")
+              edited_at=at, client_id=client, user_id="u-b", seq=seq)
 
 
 def state(values=None, meta=None, deleted=False, version=7):
@@ -17,7 +18,7 @@ A_AT = "2026-11-20T08:05:00.000000Z"
 def test_create_applies_every_field_with_its_stamp():
     out = merge_put(None, op({"name": "Aalto", "city": "Oulu"}, base=0), version=9)
     assert out.status == "applied" and out.changes == {"name": "Aalto", "city": "Oulu"}
-    assert out.meta["name"] == [9, op().edited_at, "phone-b", "op-2", "u-b", ""]
+    assert out.meta["name"] == [9, op().edited_at, "phone-b", "op-2", "u-b", None]
 
 
 def test_seen_change_is_overwritten_without_conflict():
@@ -73,3 +74,37 @@ def test_delete_is_refused_after_unseen_edits_of_record_or_children():
     assert merge_delete(quiet, op(base=5, type_="delete"), 9, children_changed=True).status == "conflict"
     done = merge_delete(quiet, op(base=5, type_="delete"), 9, children_changed=False)
     assert done.delete and done.meta[DELETED] == stamp(op(base=5, type_="delete"), 9)
+
+
+def test_own_later_op_stands_whatever_the_clocks_say():
+    """The phone's clock was years ahead for op 1 (clamped to server time) and right for op 2."""
+    first = [6, "2026-11-20T09:00:00.000000Z", "phone-b", "op-1", "u-b", 1]
+    current = state({"preferred_contact": "A"}, {"preferred_contact": first})
+    out = merge_put(current, op({"preferred_contact": "B"}, base=6, at="2026-11-20T08:10:00.000000Z", seq=2), 9)
+    assert (out.status, out.changes, out.lost) == ("applied", {"preferred_contact": "B"}, [])
+
+
+def test_own_earlier_op_arriving_late_changes_nothing_whatever_the_clocks_say():
+    later = [6, "2026-11-20T08:00:00.000000Z", "phone-b", "op-5", "u-b", 5]
+    current = state({"city": "Vaasa"}, {"city": later})
+    out = merge_put(current, op({"city": "Turku"}, base=4, at="2026-11-20T09:00:00.000000Z", seq=3), 9)
+    assert (out.status, out.changes, out.lost) == ("applied", {}, [])
+    gone = state({"city": "Vaasa"}, {DELETED: later}, deleted=True)
+    assert merge_put(gone, op({"city": "Turku"}, base=4, seq=3), 9).restore is False
+    alive = state({"city": "Vaasa"}, {"city": later})
+    assert merge_delete(alive, op(base=4, type_="delete", seq=3), 9, children_changed=False).touch
+
+
+def test_ops_without_seq_stand_in_order_of_arrival():
+    stored = [6, "2026-11-20T09:00:00.000000Z", "phone-b", "op-5", "u-b", 5]
+    current = state({"city": "Vaasa"}, {"city": stored})
+    assert merge_put(current, op({"city": "Turku"}, base=4), 9).changes == {"city": "Turku"}
+    unnumbered = state({"city": "Vaasa"}, {"city": [*stored[:5], None]})
+    assert merge_put(unnumbered, op({"city": "Turku"}, base=4, seq=3), 9).changes == {"city": "Turku"}
+
+
+def test_another_client_s_seq_never_orders_this_one_s_ops():
+    theirs = [6, "2026-11-20T08:00:00.000000Z", "phone-a", "op-5", "u-a", 99]
+    current = state({"city": "Vaasa"}, {"city": theirs})
+    out = merge_put(current, op({"city": "Turku"}, base=4, at="2026-11-20T09:00:00.000000Z", seq=3), 9)
+    assert out.status == "conflict" and out.changes == {"city": "Turku"}  # the clock decides between clients

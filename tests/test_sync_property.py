@@ -25,11 +25,16 @@ FIELDS = {"customer": ("name", "city", "phone", "notes", "segment"),
 VALUES = {"name": ("Aalto", "Berg", "Ciao", ""), "city": ("Oulu", "Turku", None), "phone": ("040 1", "040 2"),
           "notes": ("a", "b", None), "segment": ("A", "B", None, "E"), "role": ("buyer", "owner"),
           "title": ("Visit", "Demo"), "outcome": ("ok", "no")}
-ACTIONS = ("edit",) * 5 + ("edit_child", "delete", "delete_child", "contact", "activity") + ("sync",) * 3
+ACTIONS = ("edit",) * 5 + ("edit_child", "delete", "delete_child", "contact", "activity") + ("sync",) * 3 + ("clock",)
 # which phone, what, which record, which field, which value, sync mode, batch size, minutes passing
 STEP = st.tuples(st.integers(0, 5), st.sampled_from(ACTIONS), st.integers(0, 30), st.integers(0, 4),
                  st.integers(0, 3), st.sampled_from(MODES), st.integers(1, 3), st.integers(0, 2))
-SKEW = st.sampled_from([0, 0, -7, 4, 600])  # 600: ten hours ahead of the server, so clamped
+YEARS, DAYS = 365 * 24 * 60, 24 * 60
+# minutes a phone's clock is off: 600 is ten hours ahead of the server (so clamped), and a phone
+# may start years ahead or days behind
+SKEW = st.sampled_from([0, 0, -7, 4, 600, 4 * YEARS, -3 * DAYS])
+# what a clock jump sets it to: corrected by NTP (0) most often, else years ahead or days back
+JUMPS = (0, 0, 4 * YEARS, -3 * DAYS, 600)
 
 
 @pytest.fixture
@@ -64,6 +69,8 @@ def play(world, steps) -> None:
         children = [(e, rid) for e in ("contact", "activity") for rid in phone.live(e)]
         if action == "sync":
             phone.sync(mode, size)
+        elif action == "clock":
+            phone.set_clock(JUMPS[n % len(JUMPS)] if which % 2 else JUMPS[pick % len(JUMPS)])
         elif action in ("contact", "activity") and customers:
             cid = customers[pick % len(customers)]
             fields = ({"customer_id": cid, "name": value("name", n)} if action == "contact" else

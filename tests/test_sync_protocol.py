@@ -3,6 +3,8 @@ import json
 
 import pytest
 
+from server.extensions import db
+from server.models import QuarantinedOp
 from sync_helpers import make_customer, new_id, op, pull_all, push
 
 ERROR_KEYS = {"code", "message"}
@@ -31,6 +33,10 @@ def _nothing_applied(client, users):
                                 "base_version": "0", "fields": {"name": "x"}, "edited_at": "2026-11-20T08:00:00Z"}]},
     {"client_id": "p", "ops": [{"op_id": new_id(), "entity": "customer", "id": new_id(), "type": "put",
                                 "base_version": 0, "fields": {"name": "x"}, "edited_at": "yesterday"}]},
+    {"client_id": "p", "ops": [{**op("customer", new_id(), {"name": "x"}), "seq": -1}]},
+    {"client_id": "p", "ops": [{**op("customer", new_id(), {"name": "x"}), "seq": "7"}]},
+    {"client_id": "p", "ops": [{**op("customer", new_id(), {"name": "x"}), "seq": 1.5}]},
+    {"client_id": "p", "ops": [{**op("customer", new_id(), {"name": "x"}), "seq": 2**53}]},
     {"client_id": "p", "ops": [{"op_id": new_id(), "entity": "customer", "id": new_id(), "type": "upsert",
                                 "base_version": 0, "fields": {"name": "x"}, "edited_at": "2026-11-20T08:00:00Z"}]},
 ])
@@ -74,7 +80,8 @@ def test_bad_cursor_or_limit_is_400(client, users, query):
 def test_pull_pages_in_version_order_and_sees_every_change_once(client, users):
     ids = [make_customer(client, users.rep_h, f"Kahvila {i}")[0] for i in range(7)]
     push(client, users.rep_h, [op("contact", new_id(), {"customer_id": ids[0], "name": "Liisa"})])
-    push(client, users.manager_h, [op("customer", ids[1], base=1_000_000, type_="delete")], "desk")
+    seen = pull_all(client, users.manager_h)[1]
+    push(client, users.manager_h, [op("customer", ids[1], base=seen, type_="delete")], "desk")
     changes, cursor = pull_all(client, users.rep_h, limit=3)
     versions = [c["version"] for c in changes]
     assert versions == sorted(versions) and len(set((c["entity"], c["id"]) for c in changes)) == len(changes)
@@ -107,3 +114,20 @@ def test_ids_with_a_trailing_newline_are_refused_not_stored(client, users):
     bad = op("customer", new_id() + "\n", {"name": "Kahvila"})
     response = client.post("/api/sync/push", json={"client_id": "phone-a", "ops": [bad]}, headers=users.rep_h)
     assert response.status_code == 400 and response.json["error"]["code"]
+
+
+@pytest.mark.parametrize("edited_at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00",
+                                       "1899-12-31T23:59:59Z", "2201-01-01T00:00:00Z"])
+def test_an_edited_at_outside_1900_2200_is_rejected_naming_it_and_kept(client, users, edited_at):
+    """Issue 12 #3: these answered 500 (OverflowError). The op is rejected and kept for review; the
+    other ops of the request still apply."""
+    bad = {**op("customer", new_id(), {"name": "Kello väärin"}), "edited_at": edited_at, "seq": 3}
+    good = op("customer", new_id(), {"name": "Kello oikein"}, seq=4)
+    body = push(client, users.rep_h, [bad, good])
+    assert [r["status"] for r in body["results"]] == ["rejected", "applied"]
+    assert list(body["results"][0]["errors"]) == ["edited_at"]
+    with client.application.app_context():
+        [kept] = db.session.query(QuarantinedOp).filter_by(op_id=bad["op_id"]).all()
+        assert kept.op["edited_at"].startswith(edited_at[:4])
+    names = {c["data"]["name"] for c in pull_all(client, users.rep_h)[0] if c["entity"] == "customer"}
+    assert names == {"Kello oikein"}

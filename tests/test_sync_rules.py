@@ -1,6 +1,8 @@
 """Each merge rule of SPEC §5 through the real push and pull endpoints."""
 import pytest
 
+from server.extensions import db
+
 from sync_helpers import make_customer, new_id, op, push, push_one, state
 
 
@@ -60,15 +62,53 @@ def test_rule2_clock_ahead_is_clamped_to_server_time(client, users):
     assert result["status"] == "conflict" and result["conflicts"][0]["kept_value"] == "Now"
 
 
-@pytest.mark.parametrize("first_minute,second_minute,kept", [(1, 9, "second"), (9, 1, "first")])
+@pytest.mark.parametrize("first_minute,second_minute", [(1, 9), (9, 1), (0, 2_000_000)])
+@pytest.mark.parametrize("arrival", ["in order", "late"])
 def test_rule2_a_phone_never_conflicts_with_itself_and_its_newest_edit_stands(client, users, first_minute,
-                                                                               second_minute, kept):
-    """In either arrival order the phone's own newest edit stands, without a conflict."""
+                                                                               second_minute, arrival):
+    """In either arrival order, and whatever its clock said, the phone's own newest edit (by seq)
+    stands, without a conflict."""
     cid, v = make_customer(client, users.rep_h)
-    push_one(client, users.rep_h, op("customer", cid, {"notes": "first"}, base=v, minute=first_minute))
-    again = push_one(client, users.rep_h, op("customer", cid, {"notes": "second"}, base=v, minute=second_minute))
-    assert again["status"] == "applied" and again["conflicts"] == []
-    assert state(client, users.rep_h)[("customer", cid)]["data"]["notes"] == kept
+    first = op("customer", cid, {"notes": "first"}, base=v, minute=first_minute, seq=1)
+    second = op("customer", cid, {"notes": "second"}, base=v, minute=second_minute, seq=2)
+    for one in ([first, second] if arrival == "in order" else [second, first]):
+        result = push_one(client, users.rep_h, one)
+        assert result["status"] == "applied" and result["conflicts"] == []
+    assert state(client, users.rep_h)[("customer", cid)]["data"]["notes"] == "second"
+
+
+def test_rule2_an_edit_is_not_dropped_after_the_phone_s_clock_is_corrected(client, users):
+    """Issue 12 #1: a phone whose clock said 2030 pushed "A"; NTP fixed its clock and it pushed "B"
+    on the version it got back. "B" used to be answered `applied` and silently dropped."""
+    cid, v = make_customer(client, users.rep_h)
+    future = {**op("customer", cid, {"preferred_contact": "A"}, base=v, seq=7), "edited_at": "2030-01-01T00:00:00Z"}
+    first = push_one(client, users.rep_h, future)
+    assert first["status"] == "applied" and first["version"] > v
+    corrected = push_one(client, users.rep_h, op("customer", cid, {"preferred_contact": "B"},
+                                                 base=first["version"], minute=5, seq=8))
+    assert corrected["status"] == "applied" and corrected["version"] > first["version"]
+    assert state(client, users.rep_h)[("customer", cid)]["data"]["preferred_contact"] == "B"
+
+
+def test_rule2_without_seq_a_client_s_ops_stand_in_order_of_arrival(client, users):
+    cid, v = make_customer(client, users.rep_h)
+    push_one(client, users.rep_h, op("customer", cid, {"notes": "first"}, base=v, minute=9), "integration")
+    push_one(client, users.rep_h, op("customer", cid, {"notes": "second"}, base=v, minute=1), "integration")
+    assert state(client, users.rep_h)[("customer", cid)]["data"]["notes"] == "second"
+
+
+def test_base_version_above_the_server_s_newest_is_rejected(client, users):
+    """Issue 12 #2: a base_version from the future counted every stored change as seen, so an older
+    edit overwrote a newer one with no conflict."""
+    cid, v = make_customer(client, users.rep_h)
+    newer = push_one(client, users.rep_h, op("customer", cid, {"city": "Vaasa"}, base=v, minute=30))
+    bogus = push_one(client, users.rep2_h, op("customer", cid, {"city": "Turku"}, base=newer["version"] + 1000,
+                                              minute=1), "phone-b")
+    assert bogus["status"] == "rejected" and list(bogus["errors"]) == ["base_version"]
+    assert state(client, users.rep_h)[("customer", cid)]["data"]["city"] == "Vaasa"
+    with client.application.app_context():
+        from server.models import QuarantinedOp
+        assert [q.op_id for q in db.session.query(QuarantinedOp)] == [bogus["op_id"]]
 
 
 def test_rule2_same_value_is_no_conflict(client, users):

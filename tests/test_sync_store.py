@@ -37,23 +37,22 @@ def test_field_order_only_grows_and_lists_every_field():
         assert set(entity.fields) <= set(order), f"{name}: add {set(entity.fields) - set(order)} to FIELD_ORDER"
 
 
-ONE = [9, "2026-11-20T08:00:00.000000Z", "phone-a", "op-1", "u-a", "2026-11-20T08:00:00.000000Z"]
-OTHER = [12, "2026-11-21T08:00:00.000000Z", "phone-b", "op-2", "u-b", "2026-11-22T09:00:00.000000Z"]
+ONE = [9, "2026-11-20T08:00:00.000000Z", "phone-a", "op-1", "u-a", 17]
+OTHER = [12, "2026-11-21T08:00:00.000000Z", "phone-b", "op-2", "u-b", None]
 
 
 def test_pack_lists_each_change_once_with_one_code_per_field():
     meta = {"name": ONE, "city": ONE, "phone": OTHER, DELETED: list(OTHER)}  # an equal stamp in its own list
     packed = pack(meta, "customer")
-    # device_at equal to edited_at is stored as 0; a clamped one (OTHER's) as itself
-    assert packed[STAMPS] == [[*ONE[:5], 0], OTHER] and packed[DELETED] == 1
+    assert packed[STAMPS] == [ONE, OTHER] and packed[DELETED] == 1
     assert packed[SHAPE] == "0------1----0"  # name, phone and city in FIELD_ORDER's places
     assert unpack(packed, "customer") == meta
     assert unpack(pack({}, "customer"), "customer") == {} and unpack(None, "customer") == {}
 
 
 def test_pack_json_is_the_json_of_pack_and_reads_back():
-    odd = [9, "2026-11-20T08:00:00.000000Z", "phone-\"ä\"\n", "op-1", None, ""]
-    legacy = [12, "x", "phone-b", "op-2", "u-b"]  # a stamp from before device_at existed
+    odd = [9, "2026-11-20T08:00:00.000000Z", "phone-\"ä\"\n", "op-1", None, 0]
+    legacy = [12, "x", "phone-b", "op-2", "u-b"]  # a stamp from before the sixth place existed
     metas = [{}, {"name": ONE}, {"name": ONE, "city": ONE, "phone": OTHER, DELETED: list(OTHER)},
              {"city": OTHER, "name": ONE}, {"name": list(ONE), "city": list(ONE)}, {"notes": odd, "city": legacy},
              {"name": ONE, "added_later": OTHER}]
@@ -69,6 +68,16 @@ def test_both_earlier_stored_forms_are_read():
     packed_by_name = {STAMPS: [ONE, OTHER], "name": 0, "city": 1}
     assert unpack(dict(unpacked), "customer") == unpacked
     assert unpack(packed_by_name, "customer") == unpacked
+
+
+def test_a_stored_device_clock_reading_is_read_as_no_seq():
+    """Rows from before seq kept the device's clock reading (or 0 for "same as edited_at") there:
+    a clock never orders one client's own ops, so the reading must not pose as a seq."""
+    clock = [9, "2026-11-20T08:00:00.000000Z", "phone-a", "op-1", "u-a", "2030-01-01T00:00:00.000000Z"]
+    zero = [10, "2026-11-20T08:00:00.000000Z", "phone-a", "op-2", "u-a", 0]
+    read = unpack({STAMPS: [clock, zero], SHAPE: "01"}, "customer")
+    assert read["name"][5] is None and read["business_id"][5] == 0
+    assert unpack({"city": list(clock)}, "customer")["city"][5] is None
 
 
 def test_rows_written_before_packing_are_read_and_merged(client, users, app):
@@ -101,9 +110,9 @@ _instants = st.sampled_from(["2026-11-20T08:00:00.000000Z", "2026-11-21T09:30:00
 _stamps = st.one_of(
     st.tuples(st.integers(1, 10**9), _instants, st.sampled_from(["phone-a", "phone-b", "server"]),
               st.uuids().map(str), st.one_of(st.none(), st.uuids().map(str)),
-              st.one_of(_instants, st.just(""))).map(list),
+              st.one_of(st.none(), st.integers(0, 2**53 - 1))).map(list),
     st.tuples(st.integers(1, 10**9), _instants, st.just("phone-old"), st.uuids().map(str),
-              st.uuids().map(str)).map(list),  # stamps from before device_at
+              st.uuids().map(str)).map(list),  # stamps from before the sixth place existed
 )
 
 

@@ -19,6 +19,9 @@ bp = Blueprint("sync", __name__, url_prefix="/api/sync")
 csrf.exempt(bp)
 
 
+MAX_SEQ = 2**53 - 1  # the largest integer a JavaScript client counts exactly
+
+
 class OpEnvelope(Schema):
     class Meta:
         unknown = EXCLUDE  # newer clients may send more; the op fields themselves are strict
@@ -29,7 +32,9 @@ class OpEnvelope(Schema):
     type = mf.String(required=True, validate=validate.OneOf(["put", "delete"]))
     base_version = mf.Integer(required=True, strict=True, validate=validate.Range(min=0))
     fields_ = mf.Dict(keys=mf.String(), load_default=dict, data_key="fields")  # Schema.fields is taken
-    edited_at = mf.AwareDateTime(required=True)
+    edited_at = mf.AwareDateTime(required=True)  # its range is checked per op: see Push.apply
+    seq = mf.Integer(strict=True, allow_none=True, load_default=None,
+                     validate=validate.Range(min=0, max=MAX_SEQ))
 
 
 class PushEnvelope(Schema):
@@ -40,7 +45,7 @@ class PushEnvelope(Schema):
     ops = mf.List(mf.Nested(OpEnvelope), required=True)
 
 
-OP_KEYS = frozenset(("op_id", "entity", "id", "type", "base_version", "fields", "edited_at"))
+OP_KEYS = frozenset(("op_id", "entity", "id", "type", "base_version", "fields", "edited_at", "seq"))
 ENTITY_NAMES = frozenset(SCHEMAS)
 
 
@@ -64,8 +69,10 @@ def fast_envelope(body: dict):
         if type(op) is not dict or len(op) < 6 or not OP_KEYS.issuperset(op):
             return None
         fields, base, op_id, rid = op.get("fields", {}), op.get("base_version"), op.get("op_id"), op.get("id")
+        seq = op.get("seq")
         if (op.get("entity") not in ENTITY_NAMES or op.get("type") not in ("put", "delete")
                 or type(base) is not int or base < 0 or not isinstance(fields, dict)
+                or seq is not None and (type(seq) is not int or not 0 <= seq <= MAX_SEQ)
                 or type(op_id) is not str or uuid_match(op_id) is None
                 or type(rid) is not str or uuid_match(rid) is None):
             return None
@@ -83,6 +90,8 @@ def fast_envelope(body: dict):
     for op, edited_at in zip(ops, parsed):
         if "fields" not in op:
             op["fields"] = {}
+        if "seq" not in op:
+            op["seq"] = None
         op["edited_at"] = edited_at
     return {"client_id": client_id, "ops": ops}
 

@@ -4,15 +4,19 @@ No session, no Flask: the push shell loads the current state, calls these, and s
 return. Keeping the rules here is what lets REST, sync, import and server rules share one
 behaviour, and what makes the property tests cheap.
 
-Field metadata is a list [version, edited_at, client_id, op_id, user_id, device_at]: the change
-that last set the field (stored packed, see meta.py). edited_at is a fixed-width UTC string, so
-string order is time order.
+Field metadata is a list [version, edited_at, client_id, op_id, user_id, seq]: the change that last
+set the field (stored packed, see meta.py). edited_at is a fixed-width UTC string, so string order
+is time order. seq is the op's place in its client's outbox (None when the client sent none).
+
+Two orders, never mixed: one client's own edits are ordered by their seq, because a device clock
+jumps and gets corrected; edits of different clients are ordered by edited_at (clamped to server
+time), because nothing else relates them.
 """
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional
 
 DELETED = "deleted"  # meta key and conflict field for delete/restore decisions
-V, AT, CLIENT, OP, USER = range(5)
+V, AT, CLIENT, OP, USER, SEQ = range(6)
 
 
 class Op(NamedTuple):
@@ -27,7 +31,7 @@ class Op(NamedTuple):
     edited_at: str          # normalised, already clamped to server time
     client_id: str
     user_id: Optional[str]
-    device_at: str = ""     # edited_at as the device sent it, unclamped: orders one phone's own ops
+    seq: Optional[int] = None  # the op's place in its client's outbox: orders one client's own ops
 
 
 @dataclass(slots=True)
@@ -62,7 +66,7 @@ class Outcome:
 
 
 def stamp(op: Op, version: int) -> list:
-    return [version, op.edited_at, op.client_id, op.op_id, op.user_id, op.device_at]
+    return [version, op.edited_at, op.client_id, op.op_id, op.user_id, op.seq]
 
 
 def unseen(meta_entry: Optional[list], op: Op) -> bool:
@@ -71,9 +75,13 @@ def unseen(meta_entry: Optional[list], op: Op) -> bool:
 
 
 def stale_own(meta_entry: Optional[list], op: Op) -> bool:
-    """True when this phone itself set the field with an edit it made after this op (a late request)."""
-    return (bool(meta_entry) and len(meta_entry) > 5 and meta_entry[CLIENT] == op.client_id
-            and bool(op.device_at) and meta_entry[5] > op.device_at)
+    """True when this client itself set the field with an op it made after this one (a late request).
+
+    Only seq says so: a client's clock may have been years ahead for its earlier op. Without a seq
+    on either side (an integration that sends none) the client's ops stand in order of arrival.
+    """
+    return (bool(meta_entry) and meta_entry[CLIENT] == op.client_id and op.seq is not None
+            and len(meta_entry) > SEQ and meta_entry[SEQ] is not None and meta_entry[SEQ] > op.seq)
 
 
 def incoming_wins(meta_entry: list, op: Op) -> bool:

@@ -2,13 +2,15 @@
 field each stamp set.
 
 In memory the merge sees {field: stamp}, a stamp being [version, edited_at, client_id, op_id,
-user_id, device_at]. Every record carries this, and a push writes it for every record it touches,
+user_id, seq]. Every record carries this, and a push writes it for every record it touches,
 so its size is paid in every page a push writes: written as {field: stamp} it was most of a row.
 Stored, the distinct stamps are listed once under STAMPS, and SHAPE is one character per field of
 the entity, in the fixed order of FIELD_ORDER: the index of the field's stamp, or "-" for none.
-A device_at equal to edited_at (a phone whose clock was not ahead) is stored as 0.
+    {"@": [[1042, "2026-...Z", "phone-a", "op-1", "u-1", 17], [1107, ...]], "#": "0000-01"}
 
-    {"@": [[1042, "2026-...Z", "phone-a", "op-1", "u-1", 0], [1107, ...]], "#": "0000-01"}
+Rows written before seq existed hold the device's own clock reading (text) or 0 in the sixth
+place: a clock never orders one client's ops (SPEC §5), so the text is read as "no seq", and 0 is
+a seq no later op can be below.
 
 Keys outside FIELD_ORDER ("deleted", and any field a later version adds before it is listed)
 are stored by name, {"deleted": 1}. Rows written in the two earlier forms, {"@": [...], "name": 0}
@@ -49,16 +51,21 @@ def unpack(stored: dict | None, entity: str) -> dict:
     if not stored:
         return {}
     stamps = stored.get(STAMPS)
-    if stamps is None:
+    if stamps is None:  # the oldest form, {field: stamp}
+        _forget_clock_readings(stored.values())
         return dict(stored)
-    for stamp in stamps:
-        if len(stamp) > 5 and stamp[5] == 0:
-            stamp[5] = stamp[1]
+    _forget_clock_readings(stamps)
     shape = stored.get(SHAPE)
     out = {name: stamps[i] for name, i in _decode(entity, shape)} if shape else {}
     if len(stored) > (2 if shape is not None else 1):
         out.update((name, stamps[i]) for name, i in stored.items() if name != STAMPS and name != SHAPE)
     return out
+
+
+def _forget_clock_readings(stamps) -> None:
+    for stamp in stamps:
+        if len(stamp) > 5 and type(stamp[5]) is str:
+            stamp[5] = None
 
 
 _DECODED: dict = {}
@@ -99,8 +106,7 @@ def pack_json(meta: dict, entity: str) -> str:
     tail = _TAILS.get(key)
     if tail is None:
         tail = _tail(*key)
-    stored = [stamp if len(stamp) < 6 or stamp[5] != stamp[1] else [*stamp[:5], 0] for stamp in stamps]
-    return '{"@":' + orjson.dumps(stored).decode() + tail + "}"
+    return '{"@":' + orjson.dumps(stamps).decode() + tail + "}"
 
 
 _EMPTY = '{"%s":[]}' % STAMPS

@@ -20,6 +20,11 @@ from .validation import flatten_errors
 from .versions import VersionAllocator
 
 EDITED_AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+# Instants outside these years are typing or clock errors (SPEC §5); near year 1 or 9999, turning
+# them into UTC would overflow.
+EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2200, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc)
+OUT_OF_RANGE = "Must be between the years 1900 and 2200; check the device's date."
 
 
 def normalise_instant(value: datetime) -> str:
@@ -89,7 +94,14 @@ class Push:
         self.lost: list = []
         self.reason = "invalid"
         self.current_entity, self.current_id = entity, record_id
-        if raw["type"] == "delete":
+        if not EARLIEST <= raw["edited_at"] <= LATEST:  # a wildly wrong clock: the user must see it
+            status, errors = "rejected", {"edited_at": [OUT_OF_RANGE]}
+        elif raw.get("base_version", 0) > self.versions.start:
+            # No client can have seen a version the server has not made; trusting it would count
+            # every stored change as seen and let an older edit overwrite a newer one unseen.
+            status, errors = "rejected", {"base_version": [
+                f"The server's newest version is {self.versions.start}; a record cannot have been seen at a later one."]}
+        elif raw["type"] == "delete":
             status, errors = self.delete(self.op(raw, {}))
         else:
             status, errors = self.put(raw, raw.get("fields") or {})
@@ -111,13 +123,12 @@ class Push:
     def op(self, raw: dict, fields: dict) -> Op:
         """The merge's view of an op: instants clamped and normalised, validated wire fields."""
         device = raw["edited_at"]
-        if device not in self._instants:  # phones send runs of ops with one timestamp
-            edited = min(device, self.now)  # a clock ahead of the server's is clamped
-            self._instants[device] = (normalise_instant(edited), normalise_instant(device))
-        edited_at, device_at = self._instants[device]
+        edited_at = self._instants.get(device)
+        if edited_at is None:  # phones send runs of ops with one timestamp
+            edited_at = self._instants[device] = normalise_instant(min(device, self.now))  # a clock ahead is clamped
         # positional: a named tuple built by keywords cost twice as much, once per op
         return Op(raw["op_id"], raw["entity"], raw["id"], raw["type"], raw.get("base_version", 0), fields,
-                  edited_at, self.client_id, self.actor.id, device_at)
+                  edited_at, self.client_id, self.actor.id, raw.get("seq"))
 
     def put(self, raw: dict, fields: dict):
         entity_name = raw["entity"]
@@ -197,10 +208,23 @@ class Push:
                 errors[name] = [f"No {ref.target} with this id exists."]
             elif target_id == op.id:
                 errors[name] = ["A record cannot refer to itself."]
+            elif ref.target == op.entity and self.makes_loop(op, name, target_id):
+                errors[name] = [f"This {op.entity} is already above the chosen one; the chain would go round in a loop."]
         business_id = loaded.get("business_id")
         if op.entity == "customer" and business_id and self.store.business_id_taken(business_id, op.id):
             errors["business_id"] = ["Another customer already has this Y-tunnus."]
         return errors
+
+    def makes_loop(self, op: Op, name: str, target_id: str) -> bool:
+        """Whether pointing `name` at target_id would close a loop (A -> B -> A) through that field."""
+        seen = set()
+        while target_id and target_id not in seen:
+            if target_id == op.id:
+                return True
+            seen.add(target_id)
+            rec = self.store.get(op.entity, target_id)
+            target_id = rec.state.values.get(name) if rec is not None else None
+        return bool(target_id)  # a loop already stored above (never made here): refuse to join it
 
     def descendants(self, rec) -> list:
         """Records a delete of `rec` takes with it (SPEC §5 rule 5), depth first."""
@@ -265,6 +289,7 @@ def _parse(text):
 
 def _jsonable(raw: dict) -> dict:
     out = dict(raw)
-    if isinstance(out.get("edited_at"), datetime):
-        out["edited_at"] = normalise_instant(out["edited_at"])
+    edited = out.get("edited_at")
+    if isinstance(edited, datetime):  # as sent when out of range (it may not fit in UTC)
+        out["edited_at"] = normalise_instant(edited) if EARLIEST <= edited <= LATEST else edited.isoformat()
     return out
