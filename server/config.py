@@ -29,7 +29,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kentta.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # every route, announced or chunked (SPEC §4; api/json_body.py)
     SYNC_MAX_OPS = 500
     SYNC_MAX_BYTES = 2 * 1024 * 1024
     PULL_DEFAULT_LIMIT = 500

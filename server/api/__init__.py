@@ -2,11 +2,11 @@
 
 
 def register(app) -> None:
-    """Register the error handlers and every /api/ blueprint (all exempt from CSRF: bearer auth)."""
+    """Register the error handlers, the app-wide body cap and every /api/ blueprint (all exempt from CSRF: bearer auth)."""
     # Imported here, not at module level: server.operations needs api.errors, and the resource
     # views need server.operations, so a top-level import would make the two packages a cycle.
     from ..extensions import csrf
-    from . import errors
+    from . import errors, json_body
     from .auth import bp as auth_bp
     from .me import bp as me_bp
     from .openapi import bp as openapi_bp
@@ -15,6 +15,7 @@ def register(app) -> None:
     from .settings import bp as settings_bp
 
     errors.register(app)
+    json_body.install(app)
     blueprints = [auth_bp, me_bp, openapi_bp, settings_bp, push_bp]
     blueprints += [make_blueprint(name) for name in ("customer", "contact", "activity", "task", "delivery", "conflict")]
     for bp in blueprints:

@@ -1,9 +1,9 @@
-"""The one error shape of SPEC §4, for every failure under /api/."""
+"""The one error shape of SPEC §4, for every failure under /api/ and a too-large body anywhere."""
 import logging
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +35,27 @@ def validation_error(messages: dict, status: int = 422):
     return error_body(status, "Some fields are not valid: " + ", ".join(sorted(fields)) + ".", "validation_error", fields)
 
 
+def _allowed_methods(refused: str) -> str:
+    """The methods this URL's routes take, less the one its view refused, for an Allow header."""
+    methods = set(current_app.url_map.bind_to_environ(request.environ).allowed_methods())
+    methods.discard(refused)
+    if "GET" not in methods:
+        methods.discard("HEAD")  # werkzeug adds HEAD to every GET route
+    return ", ".join(sorted(methods))
+
+
+def _too_large(limit) -> str:
+    size = f"{limit / 1024 / 1024:g} MiB" if limit and limit % (1024 * 1024) == 0 else f"{limit} bytes"
+    return f"The request is too large (a body may be at most {size}); send less at a time. Nothing was changed."
+
+
 def register(app) -> None:
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):
-        return error_body(err.status, err.message, err.code, err.fields)
+        response = error_body(err.status, err.message, err.code, err.fields)
+        if err.status == 405:  # a view refusing the method its route takes (POST a conflict)
+            response.headers["Allow"] = _allowed_methods(refused=request.method)
+        return response
 
     @app.errorhandler(ValidationError)
     def _validation(err: ValidationError):
@@ -46,11 +63,14 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
+        if err.code == 413:  # on every route: a client that sent 20 MB wants a reason, not a page
+            return error_body(413, _too_large(current_app.config.get("MAX_CONTENT_LENGTH")))
         if not request.path.startswith("/api/"):
             return err
-        if err.code == 413:
-            return error_body(413, "The request body is too large.")
-        return error_body(err.code or 500, err.description or err.name)
+        response = error_body(err.code or 500, err.description or err.name)
+        if isinstance(err, MethodNotAllowed) and err.valid_methods:  # RFC 9110: a 405 says what is allowed
+            response.headers["Allow"] = ", ".join(sorted(err.valid_methods))
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
