@@ -3,6 +3,7 @@ from flask import Flask
 
 from .config import Config
 from .extensions import csrf, db, login_manager, migrate
+from .security import install as install_security
 
 
 def create_app(config=None) -> Flask:
@@ -17,6 +18,7 @@ def create_app(config=None) -> Flask:
     else:
         app.config.from_object(config or Config())
 
+    install_security(app)
     app.json.sort_keys = False  # sorting keys of 500-op results and 1000-change pages costs more than it gives
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)

@@ -18,6 +18,17 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _env_list(name: str) -> list[str] | None:
+    """A comma-separated environment variable as a list (None when unset or empty)."""
+    items = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    return items or None
+
+
+def _env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value is None or not value.strip() else value.strip().lower() not in ("0", "false", "no", "off")
+
+
 def org_timezone_name() -> str:
     """The organisation's IANA time zone: ORG_TIMEZONE of the running app, else Europe/Helsinki."""
     from flask import current_app, has_app_context
@@ -34,9 +45,17 @@ class Config:
     SYNC_MAX_BYTES = 2 * 1024 * 1024
     PULL_DEFAULT_LIMIT = 500
     PULL_MAX_LIMIT = 1000
-    LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES = 5  # per e-mail and client address in the window
+    LOGIN_MAX_CLIENT_FAILURES = 30  # per client address across e-mails (password spraying)
     LOGIN_WINDOW_SECONDS = 15 * 60
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # for calendar links behind a proxy
+    TOKEN_IDLE_DAYS = int(os.environ.get("TOKEN_IDLE_DAYS", "90"))
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (werkzeug ProxyFix).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # origin of calendar and reminder links
+    DEMO = os.environ.get("DEMO", "1") != "0"  # as scripts/serve reads it; DEMO=0 needs PUBLIC_BASE_URL
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")  # Host headers served; see server/security.py for the default
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE")  # also on when PUBLIC_BASE_URL is https
     BABEL_DEFAULT_LOCALE = "fi"
     PUSH_ALLOWED_HOSTS = os.environ.get("PUSH_ALLOWED_HOSTS")  # comma-separated; replaces the known push services
     # VAPID keys from the environment (PEM or raw base64url private key), else the file that
@@ -57,6 +76,10 @@ class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     LOGIN_MAX_FAILURES = 3
+    LOGIN_MAX_CLIENT_FAILURES = 8
+    DEMO = True  # whatever the developer's shell says
+    TRUSTED_PROXIES = 0
+    TRUSTED_HOSTS = None
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
     def __init__(self, database_url: str):

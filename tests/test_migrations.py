@@ -44,3 +44,46 @@ def test_0003_drops_the_ledger_user_key_and_keeps_the_rows(kind, tmp_path, reque
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.engine.make_url(url).database}" WITH (FORCE)'))
         admin.dispose()
+
+
+USER_ROW = sa.text("INSERT INTO users (id, email, name, role, password_hash, active, calendar_generation, created_at) "
+                   "VALUES ('u-1', 'a@example.com', 'A', 'rep', 'x', true, 0, '2026-11-20 08:00:00')")
+FAILURE_ROW = sa.text("INSERT INTO login_failures (email, at) VALUES ('a@example.com', '2026-11-20 08:00:00')")
+
+
+def _columns(table):
+    return {c["name"] for c in sa.inspect(db.engine).get_columns(table)}
+
+
+@pytest.mark.parametrize("kind", [pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
+def test_0004_adds_client_addresses_and_session_generations_and_goes_back(kind, tmp_path, request):
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'migrate.db'}"
+    else:
+        url = _fresh_postgres_db(request.getfixturevalue("postgres_url"))
+    app = create_app(TestConfig(url))
+    with app.app_context():
+        folder = app.extensions["migrate"].directory
+        upgrade(directory=folder, revision="0003")
+        db.session.execute(USER_ROW)
+        db.session.execute(FAILURE_ROW)
+        db.session.commit()
+        upgrade(directory=folder, revision="0004")
+        assert db.session.execute(sa.text("SELECT email, client FROM login_failures")).all() == [("a@example.com", "")]
+        assert db.session.execute(sa.text("SELECT session_generation FROM users")).all() == [(0,)]
+        indexes = {i["name"]: i["column_names"] for i in sa.inspect(db.engine).get_indexes("login_failures")}
+        assert indexes["ix_login_failures_client_at"] == ["client", "at"]
+        db.session.remove()
+        downgrade(directory=folder, revision="0003")
+        assert "client" not in _columns("login_failures") and "session_generation" not in _columns("users")
+        assert db.session.execute(sa.text("SELECT count(*) FROM login_failures")).scalar() == 1
+        db.session.remove()
+        upgrade(directory=folder)
+        assert "client" in _columns("login_failures") and "session_generation" in _columns("users")
+        db.session.remove()
+        db.engine.dispose()
+    if kind == "postgres":
+        admin = sa.create_engine(request.getfixturevalue("postgres_url"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.engine.make_url(url).database}" WITH (FORCE)'))
+        admin.dispose()

@@ -1,8 +1,9 @@
 """Bearer tokens: log in, log out, and the role check every /api/ view goes through."""
+import math
 from datetime import timedelta
 from functools import cache, wraps
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 from marshmallow import Schema, fields, validate
 from sqlalchemy import bindparam, select
 
@@ -10,10 +11,13 @@ from ..accounts import LoginRefused, authenticate
 from ..extensions import db
 from ..models import ApiToken, User, hash_token, utcnow
 from ..sync.rules import Actor
-from .errors import ApiError
+from .errors import ApiError, error_body
 from .json_body import json_body
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
+# How often a token's last use is written: idle expiry is counted in days, so an hour is exact enough,
+# and a phone syncing every minute does not turn each read into a write.
+TOUCH_EVERY = timedelta(hours=1)
 
 
 class LoginSchema(Schema):
@@ -30,10 +34,13 @@ def user_json(user: User) -> dict:
 def login():
     data = LoginSchema().load(json_body())
     try:
-        user = authenticate(data["email"], data["password"])
+        user = authenticate(data["email"], data["password"], request.remote_addr)
     except LoginRefused as refused:
         if refused.reason == "throttled":
-            raise ApiError(429, "Too many failed logins for this e-mail; wait 15 minutes and try again.")
+            minutes = math.ceil(refused.retry_after / 60)
+            response = error_body(429, f"Too many failed logins; try again in {minutes} minute{'s' * (minutes != 1)}.")
+            response.headers["Retry-After"] = str(refused.retry_after)
+            return response
         raise ApiError(401, "Wrong e-mail or password.", "invalid_credentials")
     token, plain = ApiToken.issue(user, data.get("device_name"))
     db.session.add(token)
@@ -71,9 +78,13 @@ def auth_required(role: str = "rep"):
                 raise ApiError(401, "Log in first: send 'Authorization: Bearer <token>'.")
             if not user.at_least(role):
                 raise ApiError(403, f"This needs the {role} role or higher.")
-            g.user, g.token_id, g.actor = user, token.id, Actor(id=user.id, role=user.role)  # before a commit expires them
             now = utcnow()
-            if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=10):
+            idle_days = current_app.config["TOKEN_IDLE_DAYS"]
+            if now - (token.last_used_at or token.created_at) > timedelta(days=idle_days):
+                raise ApiError(401, f"This token was not used for {idle_days} days and has expired; log in again.",
+                               "token_expired")
+            g.user, g.token_id, g.actor = user, token.id, Actor(id=user.id, role=user.role)  # before a commit expires them
+            if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
                 token.last_used_at = now  # coarse, so reads do not turn into writes
                 db.session.commit()
             return view(*args, **kwargs)

@@ -4,9 +4,13 @@ from ..models import User
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
+def load_user(session_id: str):
+    """Load the session's user if the session's generation is still the user's (see User.get_id)."""
+    user_id, _, generation = session_id.partition(":")
     user = db.session.get(User, user_id)
-    return user if user is not None and user.active else None
+    if user is None or not user.active or generation != str(user.session_generation):
+        return None
+    return user
 
 
 login_manager.login_view = "office.login"

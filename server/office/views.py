@@ -1,9 +1,11 @@
 """Back-office pages: login, the user's calendar subscription, and what the reminders did."""
+import math
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..accounts import LoginRefused, authenticate
@@ -40,13 +42,19 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data)
+            user = authenticate(form.email.data, form.password.data, request.remote_addr)
         except LoginRefused as refused:
             db.session.commit()
-            message = (_("Too many failed logins for this e-mail; wait 15 minutes and try again.")
-                       if refused.reason == "throttled" else _("Wrong e-mail or password."))
-            form.password.errors.append(message)
-            return render_template("office/login.html", form=form), 429 if refused.reason == "throttled" else 401
+            if refused.reason == "throttled":
+                minutes = math.ceil(refused.retry_after / 60)
+                form.password.errors.append(ngettext(
+                    "Too many failed logins; try again in %(num)d minute.",
+                    "Too many failed logins; try again in %(num)d minutes.", minutes))
+                response = make_response(render_template("office/login.html", form=form), 429)
+                response.headers["Retry-After"] = str(refused.retry_after)
+                return response
+            form.password.errors.append(_("Wrong e-mail or password."))
+            return render_template("office/login.html", form=form), 401
         db.session.commit()
         login_user(user)
         return redirect(_safe_next(request.args.get("next")))
@@ -57,6 +65,8 @@ def login():
 @login_required
 def logout():
     if ConfirmForm().validate_on_submit():
+        current_user.end_sessions()  # copies of this session cookie stop working too
+        db.session.commit()
         logout_user()
         flash(_("You have logged out."))
         return redirect(url_for("office.login"))
