@@ -154,3 +154,18 @@ def test_validation_errors_name_the_field_and_apply_nothing(client, users):
     assert state(client, users.rep_h)[("customer", cid)]["data"]["city"] is None
     nonsense = push(client, users.rep_h, [op("customer", cid, {"segment": "Z", "shoe_size": 44}, base=v)])
     assert set(nonsense["results"][0]["errors"]) == {"segment", "shoe_size"}
+
+
+def test_a_customer_chain_cannot_loop(client, users):
+    """Issue 12 #11: A -> B -> A was accepted; so was a longer loop. Over sync and REST alike."""
+    a, va = make_customer(client, users.rep_h, "Ketju A")
+    b, vb = make_customer(client, users.rep_h, "Myymälä B", parent_id=a)
+    c, vc = make_customer(client, users.rep_h, "Myymälä C", parent_id=b)
+    for target in (b, c):
+        loop = push_one(client, users.rep_h, op("customer", a, {"parent_id": target}, base=vc, seq=9))
+        assert loop["status"] == "rejected" and list(loop["errors"]) == ["parent_id"]
+    r = client.patch(f"/api/customers/{a}", json={"parent_id": c}, headers=users.rep_h)
+    assert r.status_code == 422 and list(r.json["error"]["fields"]) == ["parent_id"]
+    fine = push_one(client, users.rep_h, op("customer", c, {"parent_id": a}, base=vc, seq=10))
+    assert fine["status"] == "applied"
+    assert state(client, users.rep_h)[("customer", a)]["data"]["parent_id"] is None

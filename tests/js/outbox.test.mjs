@@ -93,9 +93,18 @@ test("an op too big for any request goes alone rather than blocking the queue", 
   assert.deepEqual(batchOf([small, big]).map((o) => o.id), ["b"]);
 });
 
-test("wireOp leaves the local seq at home", () => {
-  assert.deepEqual(Object.keys(wireOp({ ...makeOp({ entity: "task", id: "t" }), seq: 9 })).sort(),
-    ["base_version", "edited_at", "entity", "fields", "id", "op_id", "type"]);
+test("wireOp sends the outbox's seq, which orders this phone's own ops on the server", async () => {
+  const wire = wireOp({ ...makeOp({ entity: "task", id: "t" }), seq: 9, local_note: "stays home" });
+  assert.deepEqual(Object.keys(wire).sort(),
+    ["base_version", "edited_at", "entity", "fields", "id", "op_id", "seq", "type"]);
+  assert.equal(wire.seq, 9);
+  // the phone's clock jumps back (NTP corrects it): the later edit still gets the larger seq
+  let clock = new Date("2030-01-01T00:00:00Z");
+  const outbox = new Outbox(createMemoryStore(), { now: () => clock });
+  const early = await outbox.put("customer", "c", { preferred_contact: "A" }, 3);
+  clock = new Date("2026-12-06T10:00:00Z");
+  const late = await outbox.put("customer", "c", { preferred_contact: "B" }, 4);
+  assert.ok(wireOp(late).seq > wireOp(early).seq && wireOp(late).edited_at < wireOp(early).edited_at);
 });
 
 test("settle: applied and conflict leave, rejected moves aside with its errors, unanswered stays", async () => {

@@ -101,7 +101,8 @@ test("a sync pushes the outbox, then pulls, and the phone ends with the server's
   const [pushed, pulled] = p.server.log;
   assert.deepEqual(pushed.headers, { Authorization: "Bearer good", "Content-Type": "application/json" });
   assert.equal(pushed.body.client_id, "phone-1");
-  assert.deepEqual(pushed.body.ops.map((o) => Object.keys(o).sort().join()), Array(2).fill("base_version,edited_at,entity,fields,id,op_id,type"));
+  assert.deepEqual(pushed.body.ops.map((o) => Object.keys(o).sort().join()), Array(2).fill("base_version,edited_at,entity,fields,id,op_id,seq,type"));
+  assert.deepEqual(pushed.body.ops.map((o) => o.seq), [1, 2]);
   assert.deepEqual(pulled.query, { cursor: "0", limit: "500" });
   assert.equal(pulled.headers.Authorization, "Bearer good");
 

@@ -6,7 +6,7 @@ export const MAX_OPS = 500;
 // The server refuses bodies over 2 MiB; keep room for the envelope ({"client_id": ..., "ops": []}).
 export const MAX_BYTES = 2 * 1024 * 1024 - 4096;
 
-const OP_KEYS = ["op_id", "entity", "id", "type", "base_version", "fields", "edited_at"];
+const OP_KEYS = ["op_id", "entity", "id", "type", "base_version", "fields", "edited_at", "seq"];
 const encoder = new TextEncoder();
 
 /**
@@ -39,7 +39,12 @@ export function makeOp({ entity, id, type = "put", fields = {}, baseVersion = 0,
   };
 }
 
-/** The op as it goes on the wire: the local `seq` stays home. */
+/**
+ * The op as it goes on the wire. `seq` is the op's key in the outbox store: IndexedDB's key
+ * generator only ever grows (also across restarts, clear() and re-logins on this installation), so
+ * it is the order in which this phone's user made the edits. The server orders this phone's own
+ * ops by it and never by the clock, which may have been years off and corrected since (SPEC §5).
+ */
 export function wireOp(op) {
   const out = {};
   for (const k of OP_KEYS) out[k] = op[k];
