@@ -103,3 +103,23 @@ def test_delete_seen_by_the_deleter_is_no_conflict_and_repeat_is_harmless(client
     assert (first["status"], again["status"]) == ("applied", "applied")
     missing = push_one(client, users.manager_h, op("customer", new_id(), type_="delete"), "desk")
     assert missing["status"] == "rejected" and "id" in missing["errors"]
+
+
+def test_rule5_a_visit_logged_offline_with_a_contact_deleted_meanwhile_restores_the_contact(client, users):
+    """No live record points at a deleted one: a visit made offline naming a contact that a manager
+    deleted meanwhile brings the contact back, and the manager is told why (was: the live visit
+    kept pointing at the tombstone, with no conflict)."""
+    cid, v = make_customer(client, users.rep_h, "Salonki Sointu")
+    contact = new_id()
+    seen = push_one(client, users.rep_h, op("contact", contact, {"customer_id": cid, "name": "Liisa"}))["version"]
+    gone = push_one(client, users.manager_h, op("contact", contact, base=seen, type_="delete"), "desk")
+    assert gone["status"] == "applied"
+    visit = new_id()
+    late = push_one(client, users.rep_h, op("activity", visit, {"customer_id": cid, "contact_id": contact,
+                                                                "type": "visit", "title": "Käynti"}, base=seen))
+    assert late["status"] == "conflict"
+    after = state(client, users.manager_h)
+    assert after[("contact", contact)]["deleted"] is False
+    assert after[("activity", visit)]["data"]["contact_id"] == contact
+    told = [c["data"] for (e, _), c in after.items() if e == "conflict" and c["data"]["record_id"] == contact]
+    assert [(c["field"], c["lost_by"]) for c in told] == [("deleted", users.manager.id)]

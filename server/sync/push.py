@@ -151,8 +151,8 @@ class Push:
         version = self.versions.next()
         if creating:  # nothing to merge with (merge.create_meta is merge_put's create case)
             rec = self.store.create(op.entity, op.id, loaded, version, create_meta(op, version), wire)
-            if self.tombstone_ref:  # a live record's parents must be alive (else they all are)
-                self.revive_parents(op, rec)
+            if self.tombstone_ref:  # what a live record points at must be alive (else all of it is)
+                self.revive_parents(op, rec, _LOOSE[op.entity])
             return ("conflict" if self.lost else "applied"), {}
         outcome = merge_put(rec.state, op, version)
         if outcome.changes or outcome.restore:
@@ -160,8 +160,9 @@ class Push:
             self.store.update(rec, native, outcome.meta, version, False if outcome.restore else None, outcome.changes)
         if outcome.lost:
             self.record_lost(op.entity, op.id, outcome.lost)
-        if _PARENTS[rec.entity]:
-            self.revive_parents(op, rec)
+        if _PARENTS[rec.entity] or self.tombstone_ref:
+            # a stored loose reference is live (a delete clears it): only the op's own can be dead
+            self.revive_parents(op, rec, {f: t for f, t in _LOOSE[rec.entity].items() if f in op.fields})
         return ("conflict" if self.lost else "applied"), {}
 
     def delete(self, op: Op):
@@ -245,9 +246,10 @@ class Push:
                 v = self.versions.next()
                 self.store.update(child, {name: None}, {name: stamp(op, v)}, v)
 
-    def revive_parents(self, op: Op, rec) -> None:
-        """A live record's parents must be alive: restore them, telling whoever deleted them."""
-        for name, target in _PARENTS[rec.entity].items():
+    def revive_parents(self, op: Op, rec, loose: dict | None = None) -> None:
+        """A live record's parents, and the records its `loose` references name, must be alive
+        (SPEC §5 rule 5): restore them, telling whoever deleted them."""
+        for name, target in (_PARENTS[rec.entity] | (loose or {})).items():
             parent_id = rec.state.values.get(name)
             if not parent_id or not self.store.deleted(target, parent_id):
                 continue
@@ -275,6 +277,8 @@ class Push:
 
 
 _PARENTS = {name: entity.parents() for name, entity in ENTITIES.items()}
+_LOOSE = {name: {f: ref.target for f, ref in entity.refs.items() if ref.mode == NULLIFY}
+          for name, entity in ENTITIES.items()}
 _REFS = {name: tuple(entity.refs.items()) for name, entity in ENTITIES.items()}
 _POINTERS = {name: [(field, ref.target) for field, ref in entity.refs.items() if ref.target != "user"]
              for name, entity in ENTITIES.items()}  # references to records (not users), per entity
