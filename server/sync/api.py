@@ -33,7 +33,7 @@ class OpEnvelope(Schema):
     base_version = mf.Integer(required=True, strict=True, validate=validate.Range(min=0))
     fields_ = mf.Dict(keys=mf.String(), load_default=dict, data_key="fields")  # Schema.fields is taken
     edited_at = mf.AwareDateTime(required=True)  # its range is checked per op: see Push.apply
-    seq = mf.Integer(strict=True, allow_none=True, load_default=None,
+    seq = mf.Integer(strict=True, load_default=None, allow_none=False,  # absent: no seq; null: refused
                      validate=validate.Range(min=0, max=MAX_SEQ))
 
 
@@ -69,10 +69,10 @@ def fast_envelope(body: dict):
         if type(op) is not dict or len(op) < 6 or not OP_KEYS.issuperset(op):
             return None
         fields, base, op_id, rid = op.get("fields", {}), op.get("base_version"), op.get("op_id"), op.get("id")
-        seq = op.get("seq")
-        if (op.get("entity") not in ENTITY_NAMES or op.get("type") not in ("put", "delete")
+        entity, seq = op.get("entity"), op.get("seq", 0)
+        if (type(entity) is not str or entity not in ENTITY_NAMES or op.get("type") not in ("put", "delete")
                 or type(base) is not int or base < 0 or not isinstance(fields, dict)
-                or seq is not None and (type(seq) is not int or not 0 <= seq <= MAX_SEQ)
+                or type(seq) is not int or not 0 <= seq <= MAX_SEQ
                 or type(op_id) is not str or uuid_match(op_id) is None
                 or type(rid) is not str or uuid_match(rid) is None):
             return None
