@@ -30,6 +30,10 @@ const ROUTES = [
 ];
 
 let current = null;
+// The server refused the token (401, e.g. token_expired): show the login screen once, at once on a
+// list and after leaving a form, so nothing being typed is lost. The outbox stays as it is.
+let askLogin = false;
+let lastSyncStatus = null;
 
 function match(hash) {
   for (const [pattern, view, names, extra] of ROUTES) {
@@ -40,7 +44,9 @@ function match(hash) {
 }
 
 export function render() {
-  if (!app.user && location.hash !== "#/login") {
+  if (location.hash === "#/login") askLogin = false;
+  if ((!app.user || askLogin) && location.hash !== "#/login") {
+    askLogin = false;
     location.hash = "#/login";
     return;
   }
@@ -57,6 +63,12 @@ export function render() {
 }
 
 function rerenderIfLive(kind) {
+  const status = app.syncState().status;
+  if (kind === "sync" && status !== lastSyncStatus) {
+    if (status === "auth" && app.user && location.hash !== "#/login") askLogin = true;
+    lastSyncStatus = status;
+    if (askLogin && current?.view.live) return render();
+  }
   renderChrome(current?.view.tab || null);
   if (kind === "data" && current?.view.live) current.view.render(current.params, document.getElementById("view"), { refresh: true });
 }

@@ -4,7 +4,9 @@ import { t } from "../i18n.js";
 import { formData, html } from "./dom.js";
 
 export function render(_params, root) {
-  const again = app.user ? html`<p class="note">${t("login_again_note")}</p>` : "";
+  // Logging in again (the token expired or was revoked): the outbox waits, and work can go on offline.
+  const again = app.user ? html`<p class="note" data-testid="login-again">${t("login_again_note")}</p>` : "";
+  const later = app.user ? html`<a class="button" href="#/today" data-testid="login-later">${t("login_later")}</a>` : "";
   root.innerHTML = html`
     <form class="card form" id="login-form" novalidate>
       <h2>${t("login_title")}</h2>${again}
@@ -12,7 +14,7 @@ export function render(_params, root) {
         value="${app.user?.email || ""}"></label>
       <label>${t("password")}<input name="password" type="password" autocomplete="current-password" required></label>
       <p class="error" id="login-error" role="alert"></p>
-      <button class="primary" type="submit">${t("login")}</button>
+      <button class="primary" type="submit">${t("login")}</button>${later}
     </form>`;
   root.querySelector("form").addEventListener("submit", (event) => {
     event.preventDefault();

@@ -1,0 +1,53 @@
+"""The PWA in Chromium when the server refuses its token: it asks for the password again, keeps the
+outbox, and after logging in as the same user the waiting edit reaches the server."""
+from datetime import timedelta
+
+import pytest
+from e2e_support import PASSWORD, api, eventually, login, wait_synced
+
+from server.extensions import db
+from server.models import ApiToken, Customer, utcnow
+
+pytestmark = pytest.mark.e2e
+
+
+def end_tokens(live, user_id, how):
+    """Expire (unused for 91 days) or revoke every token of one user, server-side."""
+    values = {"expired": {"last_used_at": utcnow() - timedelta(days=91)}, "revoked": {"revoked_at": utcnow()}}[how]
+    with live.app.app_context():
+        db.session.execute(ApiToken.__table__.update().where(ApiToken.user_id == user_id).values(**values))
+        db.session.commit()
+
+
+def phone_on_server(live, customer_id):
+    with live.app.app_context():
+        return db.session.get(Customer, customer_id).phone
+
+
+@pytest.mark.parametrize("how", ["expired", "revoked"])
+def test_a_refused_token_asks_for_the_password_and_the_outbox_survives(live, phone, how):
+    customer_id = api(live, "POST", "/api/customers", "manager", {"name": "Kahvila Aalto", "city": "Tampere"}).json["id"]
+    context, page = phone()
+    login(page, live, "rep1")
+
+    context.set_offline(True)
+    page.goto(f"{live.url}/#/customers/{customer_id}/edit")
+    page.fill("input[name=phone]", "+358 40 123 4567")
+    page.click("#customer-form button[type=submit]")
+    page.wait_for_selector("[data-testid=customer-card]")
+    assert page.get_attribute("#sync-pill", "data-pending") == "1"
+
+    end_tokens(live, live.users["rep1"], how)
+    context.set_offline(False)  # the app syncs by itself, and the server answers 401
+    page.wait_for_selector("[data-testid=login-again]")
+    assert page.get_attribute("#sync-pill", "data-pending") == "1"
+    assert page.input_value("input[name=email]") == "rep1@example.com"
+    assert phone_on_server(live, customer_id) is None
+
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("[data-testid=today-visits]")
+    wait_synced(page)
+    assert eventually(lambda: phone_on_server(live, customer_id) == "+358 40 123 4567")
+    page.goto(f"{live.url}/#/customers/{customer_id}")
+    assert "+358 40 123 4567" in page.inner_text("[data-testid=customer-card]")
