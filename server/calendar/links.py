@@ -28,7 +28,7 @@ def may_see_team(user) -> bool:
 
 
 def base_url() -> str:
-    """Return the public origin: PUBLIC_BASE_URL behind a proxy, else the request's host."""
+    """Return the public origin: PUBLIC_BASE_URL, else (demo, tests) the request's host, which TRUSTED_HOSTS vetted."""
     configured = current_app.config.get("PUBLIC_BASE_URL")
     if configured or not has_request_context():
         return (configured or "http://localhost:5000").rstrip("/")
