@@ -51,3 +51,24 @@ def test_a_refused_token_asks_for_the_password_and_the_outbox_survives(live, pho
     assert eventually(lambda: phone_on_server(live, customer_id) == "+358 40 123 4567")
     page.goto(f"{live.url}/#/customers/{customer_id}")
     assert "+358 40 123 4567" in page.inner_text("[data-testid=customer-card]")
+
+
+def test_the_back_office_works_under_the_security_headers(live, phone):
+    """With the CSP enforced (no framing, no inline code, only our own origin) every office page works."""
+    _, page = phone(bypass_csp=False)
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(live.url + "/office/login")
+    page.fill("input[name=email]", "manager@example.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("a[href^='webcal://']")
+    page.focus("[data-testid=https]")  # focusing the link to copy selects all of it
+    assert page.evaluate("(el => el.selectionEnd - el.selectionStart === el.value.length && el.value.length > 20)"
+                         "(document.querySelector('[data-testid=https]'))")
+    page.goto(live.url + "/office/reminders")
+    page.wait_for_selector("[data-testid=subscriptions]", state="attached")
+    page.click("header form button[type=submit]")  # log out: a form post under form-action 'self'
+    page.wait_for_selector("input[name=password]")
+    assert not problems, problems
