@@ -14,7 +14,9 @@ HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",  # page URLs may hold secrets (calendar links)
+    # Page URLs may hold secrets (calendar links), so no other site gets one; our own pages still send
+    # it, because Flask-WTF refuses an https form post without a same-origin Referer.
+    "Referrer-Policy": "same-origin",
 }
 # Without PUBLIC_BASE_URL (the demo and tests) links are built from the request's Host, so only
 # these names are served unless TRUSTED_HOSTS says otherwise.
@@ -27,7 +29,7 @@ def install(app: Flask) -> None:
     public = (config.get("PUBLIC_BASE_URL") or "").strip()
     if not public and not config.get("DEMO", True):
         raise RuntimeError("PUBLIC_BASE_URL is required when DEMO=0 (e.g. https://crm.example.fi): calendar "
-                           "and reminder links must not be built from whatever Host a request names.")
+                           "links must not be built from whatever Host a request names.")
     proxies = int(config.get("TRUSTED_PROXIES") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)

@@ -40,7 +40,8 @@ def check_headers(response, what):
     assert not re.search(r"https?:|\*|data:[^;]*script", policy), what  # no source outside the app
     assert response.headers.get("X-Frame-Options") == "DENY", what
     assert response.headers.get("X-Content-Type-Options") == "nosniff", what
-    assert response.headers.get("Referrer-Policy") == "no-referrer", what
+    # Not no-referrer: over https Flask-WTF refuses a form post without a same-origin Referer.
+    assert response.headers.get("Referrer-Policy") == "same-origin", what
 
 
 def test_every_kind_of_response_carries_the_security_headers(client, users):
@@ -152,3 +153,18 @@ def test_a_real_installation_refuses_to_start_without_a_public_base_url(database
     started = create_app(config)
     with started.app_context():
         db.engine.dispose()
+
+
+def test_office_login_behind_a_tls_proxy_with_csrf(public_app, users):
+    """The production shape: TLS ends at one proxy; the page's own Referer satisfies Flask-WTF's https check."""
+    app = public_app(PUBLIC_BASE_URL="https://crm.example.fi", TRUSTED_PROXIES=1, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    via_proxy = {"Host": "crm.example.fi", "X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.2"}
+    page = client.get("/office/login", headers=via_proxy)
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    form = {"email": users.rep.email, "password": PASSWORD, "csrf_token": token}
+    assert client.post("/office/login", data=form, headers=via_proxy).status_code == 400  # no Referer at all
+    response = client.post("/office/login", data=form,
+                           headers={**via_proxy, "Referer": "https://crm.example.fi/office/login"})
+    assert response.status_code == 302 and "Secure" in response.headers["Set-Cookie"]
