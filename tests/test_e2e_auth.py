@@ -53,6 +53,18 @@ def test_a_refused_token_asks_for_the_password_and_the_outbox_survives(live, pho
     assert "+358 40 123 4567" in page.inner_text("[data-testid=customer-card]")
 
 
+def test_the_app_says_how_long_to_wait_after_too_many_wrong_passwords(live, phone):
+    _, page = phone()
+    page.goto(live.url + "/")
+    page.fill("input[name=email]", "rep2@example.com")
+    for attempt in range(live.app.config["LOGIN_MAX_FAILURES"] + 1):
+        page.evaluate("document.getElementById('login-error').textContent = ''")
+        page.fill("input[name=password]", f"arvaus{attempt}")
+        page.click("#login-form button[type=submit]")
+        page.wait_for_function("document.getElementById('login-error').textContent.length > 0")
+    assert "15 minuutin kuluttua" in page.inner_text("#login-error")
+
+
 def test_the_back_office_works_under_the_security_headers(live, phone):
     """With the CSP enforced (no framing, no inline code, only our own origin) every office page works."""
     _, page = phone(bypass_csp=False)

@@ -42,7 +42,9 @@ async function submit(form) {
   }
   const body = await response.json().catch(() => ({}));
   if (response.status !== 201) {
-    error.textContent = response.status === 429 ? t("login_throttled") : (body.error?.message || t("login_failed"));
+    const minutes = Math.ceil(Number(response.headers.get("Retry-After")) / 60);
+    error.textContent = response.status !== 429 ? (body.error?.message || t("login_failed"))
+      : minutes > 0 ? t("login_throttled_minutes", { n: minutes }) : t("login_throttled");
     return;
   }
   const previous = app.user;
