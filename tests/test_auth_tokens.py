@@ -30,6 +30,8 @@ def test_a_token_unused_for_the_idle_days_expires(app, client, rep_h):
     err = assert_error(client.get("/api/me", headers=rep_h), 401)
     assert err["code"] == "token_expired" and "log in" in err["message"].lower()
     assert_error(client.get("/api/sync/pull?cursor=0", headers=rep_h), 401)  # every door, not only /api/me
+    # A manager-only call says the token expired, not that the role is too low.
+    assert assert_error(client.put("/api/service-levels/A", headers=rep_h, json={}), 401)["code"] == "token_expired"
 
 
 def test_a_token_never_used_expires_from_its_creation(client, rep_h):

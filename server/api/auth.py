@@ -76,13 +76,13 @@ def auth_required(role: str = "rep"):
             token, user = current_token() or (None, None)
             if user is None or not user.active:
                 raise ApiError(401, "Log in first: send 'Authorization: Bearer <token>'.")
-            if not user.at_least(role):
-                raise ApiError(403, f"This needs the {role} role or higher.")
             now = utcnow()
             idle_days = current_app.config["TOKEN_IDLE_DAYS"]
             if now - (token.last_used_at or token.created_at) > timedelta(days=idle_days):
                 raise ApiError(401, f"This token was not used for {idle_days} days and has expired; log in again.",
                                "token_expired")
+            if not user.at_least(role):
+                raise ApiError(403, f"This needs the {role} role or higher.")
             g.user, g.token_id, g.actor = user, token.id, Actor(id=user.id, role=user.role)  # before a commit expires them
             if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
                 token.last_used_at = now  # coarse, so reads do not turn into writes
