@@ -24,6 +24,9 @@ VALUES = st.one_of(
     st.sampled_from(["2026-11-20T08:15:00Z", "2026-11-20T07:15:00Z", "2026-02-30T08:15:00Z", "2026-11-20T08:15:00",
                      "2026-11-20T10:15:00+02:00", "2026-11-20", "2026-13-01", "20.11.2026"]),
     st.sampled_from(OUT_OF_RANGE + ["1900-01-01T00:00:00Z", "2200-12-31T23:59:59Z", "1900-01-01", "2200-12-31"]),
+    st.sampled_from(["a\nb", "a\x00b", "a\r\nb", "a\rb", "a\tb", "a\x1bb", "a\u2028b", "a\x85b", " a\n", "\n"]),
+    st.sampled_from(["www.aalto.fi", "https://aalto.fi", "notaurl", "http://localhost", "https://u:p@aalto.fi",
+                     "00100", "ABCDE", "1234", "SW1A 1AA", "422 46", "SE", "GB"]),
 )
 
 
@@ -94,3 +97,14 @@ def test_fast_path_declines_years_outside_1900_to_2200():
             assert fast_load(SCHEMAS[entity](), {field: value}, partial=True) is None, (field, value)
     assert fast_load(SCHEMAS["task"](), {"due_on": "2200-12-31", "remind_at": "1900-01-01T00:00:00Z"},
                      partial=True) is not None
+
+
+def test_fast_path_keeps_text_hygiene():
+    """Control characters, line ends, web addresses and postal codes: what marshmallow refuses or changes."""
+    customer, activity = SCHEMAS["customer"](), SCHEMAS["activity"]()
+    for data in ({"name": "a\nb"}, {"city": "a\x00b"}, {"website": "notaurl"}, {"postal_code": "ABCDE"}):
+        assert fast_load(customer, data, partial=True) is None, data
+    assert fast_load(activity, {"notes": "a\r\nb"}, partial=True) is None  # marshmallow makes it a\nb
+    assert fast_load(activity, {"notes": "a\n\tb"}, partial=True) == {"notes": "a\n\tb"}
+    assert fast_load(customer, {"name": "Aalto", "website": "www.aalto.fi", "postal_code": "00100"},
+                     partial=False) == {"name": "Aalto", "website": "https://www.aalto.fi", "postal_code": "00100"}

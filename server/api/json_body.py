@@ -35,13 +35,24 @@ class CappedRequest(Request):
 
 
 def install(app) -> None:
-    """Read every body through the cap before any view, so even a route that ignores it refuses one too large."""
+    """Read every body through the cap before any view, and refuse NUL in query and form fields."""
     app.request_class = CappedRequest
-    app.before_request(_read_body)
+    app.before_request(_check_input)
 
 
-def _read_body() -> None:
-    request.stream  # noqa: B018  (the property reads the body and raises 413)
+def _check_input() -> None:
+    request.stream  # noqa: B018  (reading the property reads the body: 413 here, even where a view ignores it)
+    # PostgreSQL text cannot hold NUL: a search or a log-in name with one was a 500. JSON fields are
+    # the schemas' to check (a push refuses only the op that has one).
+    sources = (request.args, request.form) if request.mimetype in _FORM_TYPES else (request.args,)
+    bad = sorted({key for source in sources for key, value in source.items(multi=True)
+                  if "\x00" in key or "\x00" in value})
+    if bad:
+        raise ApiError(400, "The request holds a NUL character in: " + ", ".join(map(repr, bad)) + ".",
+                       "bad_request", {key: ["Must not contain the NUL character."] for key in bad})
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def json_body(kind=dict):

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import PushSubscription, ReminderSend
-from ..reminders.hosts import endpoint_problem
+from ..reminders.hosts import NOT_IN_URL, endpoint_problem
 from ..reminders.vapid import VapidError, load_keys
 from .auth import auth_required
 from .errors import ApiError
@@ -96,10 +96,13 @@ def subscribe():
 @bp.delete("/subscriptions")
 @auth_required()
 def unsubscribe():
-    endpoint = request.args.get("endpoint") or (json_body().get("endpoint") if request.content_length else None)
+    endpoint = request.args.get("endpoint") or (json_body().get("endpoint") if request.get_data() else None)
     if not isinstance(endpoint, str) or not endpoint:
         raise ApiError(400, "Give the endpoint of the subscription to remove.", "validation_error",
                        {"endpoint": ["Missing."]})
+    if NOT_IN_URL.search(endpoint):  # no stored endpoint has one (and PostgreSQL cannot compare a NUL)
+        raise ApiError(400, "This is not a push endpoint.", "validation_error",
+                       {"endpoint": ["Must not contain spaces or control characters."]})
     sub = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint,
                                                            PushSubscription.user_id == g.user.id))
     if sub is None:

@@ -3,6 +3,8 @@
 Pure: checked when a subscription is stored and again before every send, so a changed list
 takes effect at once and no request ever goes to an address nobody allowed.
 """
+import ipaddress
+import re
 from urllib.parse import urlsplit
 
 # The push services of Chrome/Edge/Android (FCM), Firefox, Windows (WNS) and Safari/iOS.
@@ -15,6 +17,7 @@ KNOWN_PUSH_HOSTS = (
     "*.push.apple.com",
 )
 MAX_ENDPOINT_LENGTH = 1000
+NOT_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
 
 def allowed_hosts(config_value) -> tuple[tuple, bool]:
@@ -25,14 +28,48 @@ def allowed_hosts(config_value) -> tuple[tuple, bool]:
     return (patterns, True) if patterns else (KNOWN_PUSH_HOSTS, False)
 
 
-def host_matches(host: str, pattern: str, port) -> bool:
-    """Match "host", "host:port" or "*.domain" (any sub-domain, not the bare domain)."""
-    if pattern.startswith("*."):
-        return host.endswith(pattern[1:])
-    name, _, want_port = pattern.partition(":")
-    if want_port and (port is None or str(port) != want_port):
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def _parse_pattern(pattern: str) -> tuple[str, int | None] | None:
+    """(host, port or None) of an entry "host", "host:port", "[v6]:port", "v6" or "*.domain"; None if malformed."""
+    if pattern.count(":") > 1 and not pattern.startswith("["):
+        return pattern, None  # a bare IPv6 address
+    try:
+        parts = urlsplit("//" + pattern)
+        return (parts.hostname or "").rstrip("."), parts.port
+    except ValueError:
+        return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
         return False
-    return host == name
+
+
+def host_matches(host: str, port: int, default_port: int, pattern: str, from_config: bool) -> bool:
+    """Whether host:port (the port made explicit) is what the entry allows.
+
+    A push service listens on its scheme's default port; any other port of the same host is some
+    other service, so an entry allows only that port, or the one it names ("host:8443"). An
+    operator's loopback entry (a local test receiver, SPEC §7) allows any port of it.
+    """
+    parsed = _parse_pattern(pattern)
+    if parsed is None:
+        return False
+    name, want_port = parsed
+    if name.startswith("*."):
+        if not host.endswith(name[1:]):
+            return False
+    elif host != name:
+        return False
+    if want_port is not None:
+        return port == want_port
+    return port == default_port or (from_config and _is_loopback(name))
 
 
 def endpoint_problem(endpoint, config_value) -> str | None:
@@ -41,6 +78,8 @@ def endpoint_problem(endpoint, config_value) -> str | None:
         return "Give the push subscription's endpoint URL."
     if len(endpoint) > MAX_ENDPOINT_LENGTH:
         return f"The endpoint is longer than {MAX_ENDPOINT_LENGTH} characters."
+    if NOT_IN_URL.search(endpoint):  # urlsplit lets them through; a URL never has them
+        return "The endpoint must not contain spaces or control characters."
     try:
         parts = urlsplit(endpoint)
         port = parts.port
@@ -49,11 +88,16 @@ def endpoint_problem(endpoint, config_value) -> str | None:
     host = (parts.hostname or "").lower().rstrip(".")
     if not host or parts.username is not None or parts.password is not None or parts.fragment:
         return "The endpoint is not a valid push service URL."
+    if parts.scheme not in DEFAULT_PORTS:
+        return "The endpoint must use https."
     patterns, from_config = allowed_hosts(config_value)
-    if not any(host_matches(host, p, port) for p in patterns):
-        return f"Push endpoints on {host} are not allowed; allowed hosts: {', '.join(patterns)}."
+    default_port = DEFAULT_PORTS[parts.scheme]
+    port = default_port if port is None else port
+    if not any(host_matches(host, port, default_port, p, from_config) for p in patterns):
+        where = host if port == default_port else f"{host} port {port}"
+        return f"Push endpoints on {where} are not allowed; allowed hosts: {', '.join(patterns)} (on their usual port)."
     # Plain http only where an operator allowed the host explicitly (a local test receiver).
-    if parts.scheme != "https" and not (parts.scheme == "http" and from_config):
+    if parts.scheme != "https" and not from_config:
         return "The endpoint must use https."
     return None
 

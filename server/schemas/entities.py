@@ -9,7 +9,7 @@ def non_negative(value):
     if value < 0:
         raise ValidationError("Must not be negative.")
 
-from .fields import BusinessId, Day, Text, UtcInstant, one_of
+from .fields import BusinessId, Day, Text, UtcInstant, WebAddress, one_of, postal_code_problem
 
 UUID_MSG = "Not a valid id (UUID)."
 
@@ -43,16 +43,27 @@ class CustomerSchema(StrictSchema):
     owner_id = Ref()
     phone = Text(40)
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
-    website = Text(300)
+    website = WebAddress(300)
     street = Text(200)
-    postal_code = Text(16)
+    postal_code = Text(10)
     city = Text(100)
-    country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$", error="Use an ISO 3166 alpha-2 code, e.g. FI."))
+    country = fields.String(validate=validate.Regexp(r"[A-Z]{2}\Z", error="Use an ISO 3166 alpha-2 code, e.g. FI."))
     do_not_contact = fields.Boolean()
     marketing_ban = fields.Boolean()
     preferred_contact = Text(200)
-    notes = Text(5000)
+    notes = Text(5000, multiline=True)
     archived = fields.Boolean()
+
+    @validates_schema
+    def _postal_code_fits_country(self, data, partial=False, **_):
+        """A new record is in Finland unless it says otherwise; an edit of the code alone gets the
+        general rule (the stored country is not in the op)."""
+        code = data.get("postal_code")
+        if code is not None:
+            country = data["country"] if "country" in data else (None if partial else "FI")
+            problem = postal_code_problem(code, country)
+            if problem:
+                raise ValidationError(problem, "postal_code")
 
 
 class ContactSchema(StrictSchema):
@@ -62,7 +73,7 @@ class ContactSchema(StrictSchema):
     phone = Text(40)
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     marketing_ban = fields.Boolean()
-    notes = Text(5000)
+    notes = Text(5000, multiline=True)
 
 
 class ActivitySchema(StrictSchema):
@@ -75,9 +86,9 @@ class ActivitySchema(StrictSchema):
     starts_at = UtcInstant(allow_none=True)
     ends_at = UtcInstant(allow_none=True)
     location = Text(300)
-    notes = Text(5000)
-    outcome = Text(2000)
-    next_step = Text(2000)
+    notes = Text(5000, multiline=True)
+    outcome = Text(2000, multiline=True)
+    next_step = Text(2000, multiline=True)
 
     @validates_schema
     def _ends_after_start(self, data, **_):
@@ -96,7 +107,7 @@ class TaskSchema(StrictSchema):
     remind_at = UtcInstant(allow_none=True)
     status = fields.String(validate=one_of("open", "done"))
     delivery_id = Ref()
-    notes = Text(5000)
+    notes = Text(5000, multiline=True)
 
 
 class LineSchema(StrictSchema):

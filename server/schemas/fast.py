@@ -78,18 +78,26 @@ _PLANS: dict = {}
 def _checker(field):
     """A function value -> loaded value or _BAD for one field, or None when the field is not simple."""
     validators = list(field.validators)
-    if type(field) is Text:
+    if isinstance(field, Text):
         if validators:
             return None
         low, high, empty_is_none = field.min_length, field.max_length, field.min_length == 0 and field.allow_none
+        forbidden, multiline, refine = field.forbidden.search, field.multiline, field.refine
 
         def text(value):
-            if not isinstance(value, str):
+            if not isinstance(value, str) or (multiline and "\r" in value):  # line ends: marshmallow tidies them
                 return _BAD
             value = value.strip()
             if value == "" and empty_is_none:
                 return None
-            return value if low <= len(value) <= high else _BAD
+            if not low <= len(value) <= high or forbidden(value) is not None:
+                return _BAD
+            if refine is None:
+                return value
+            try:
+                return refine(value)
+            except ValidationError:
+                return _BAD
         return text
     if type(field) is fields.String and len(validators) == 1 and isinstance(validators[0], validate.OneOf):
         choices = frozenset(validators[0].choices)

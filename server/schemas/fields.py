@@ -1,6 +1,7 @@
 """Field types shared by the entity schemas: UTC instants, dates, Y-tunnus, trimmed text."""
 import re
 from datetime import timezone
+from urllib.parse import urlsplit
 
 from marshmallow import ValidationError, fields, validate
 
@@ -26,20 +27,34 @@ class BusinessId(fields.String):
         return value
 
 
+# Control characters break exports, calendar lines and screens, and a NUL cannot be stored in
+# PostgreSQL text. One-line fields take none; multi-line ones (notes) keep line breaks and tabs.
+ONE_LINE_BAD = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+MULTI_LINE_BAD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 class Text(fields.String):
     """A string trimmed of surrounding white space, with a length limit; blank means null.
 
-    The length is checked here rather than by a Length validator, because a blank optional value
-    has become None by then and validators do not expect None.
+    One line unless `multiline` (then Windows and old Mac line ends become \\n). The length is
+    checked here rather than by a Length validator, because a blank optional value has become
+    None by then and validators do not expect None. `refine` (in subclasses) checks and
+    normalises a non-blank value further; the push's fast loader calls it too.
     """
 
-    def __init__(self, max_length: int, min_length: int = 0, **kwargs):
+    refine = None
+
+    def __init__(self, max_length: int, min_length: int = 0, multiline: bool = False, **kwargs):
         kwargs.setdefault("allow_none", True)
         super().__init__(**kwargs)
-        self.min_length, self.max_length = min_length, max_length
+        self.min_length, self.max_length, self.multiline = min_length, max_length, multiline
+        self.forbidden = MULTI_LINE_BAD if multiline else ONE_LINE_BAD
 
     def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs).strip()
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if self.multiline and "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        value = value.strip()
         if value == "" and self.min_length == 0 and self.allow_none:
             return None
         if len(value) < self.min_length:
@@ -47,7 +62,50 @@ class Text(fields.String):
                                   f"Must be at least {self.min_length} characters.")
         if len(value) > self.max_length:
             raise ValidationError(f"Must be at most {self.max_length} characters (got {len(value)}).")
+        if self.forbidden.search(value):
+            raise ValidationError("Must not contain control characters (line breaks and tabs are fine)." if self.multiline
+                                  else "Must be one line, without line breaks, tabs or control characters.")
+        return self.refine(value) if self.refine is not None else value
+
+
+class WebAddress(Text):
+    """A web site's http(s) address; a bare host as people type it (www.example.fi) gets https://."""
+
+    _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+    _IS_URL = validate.URL(schemes={"http", "https"}, require_tld=True)
+    MESSAGE = "Must be a web address, e.g. https://www.example.fi."
+
+    def refine(self, value: str) -> str:
+        if self._SCHEME.match(value) is None:
+            value = "https://" + value
+        try:
+            self._IS_URL(value)
+            parts = urlsplit(value)
+        except (ValidationError, ValueError):
+            raise ValidationError(self.MESSAGE)
+        if "@" in parts.netloc:  # https://www.pankki.fi@evil.example/ goes to evil.example
+            raise ValidationError(self.MESSAGE + " Without a user name or password.")
+        if "." not in (parts.hostname or ""):  # localhost, an intranet name: no customer's site
+            raise ValidationError(self.MESSAGE)
+        if len(value) > self.max_length:
+            raise ValidationError(f"Must be at most {self.max_length} characters (got {len(value)}).")
         return value
+
+
+FI_POSTAL_RE = re.compile(r"[0-9]{5}\Z")
+# Other countries: 2-10 letters, digits, single spaces or hyphens inside, at least one digit (every
+# country's codes have one: SW1A 1AA, 5683 CG, 100-0001).
+POSTAL_RE = re.compile(r"(?=[A-Za-z0-9 -]*[0-9])[A-Za-z0-9](?:[ -]?[A-Za-z0-9]){1,9}\Z")
+
+
+def postal_code_problem(code: str, country: str | None) -> str | None:
+    """Why a postal code cannot be in this country (None: it can; country None: not known)."""
+    if country == "FI":
+        if FI_POSTAL_RE.match(code) is None:
+            return "A Finnish postal code is five digits, e.g. 00100."
+    elif POSTAL_RE.match(code) is None:
+        return "Use the postal code as written in the address: letters, digits, spaces or hyphens, with a digit."
+    return None
 
 
 # SPEC §5: instants and dates outside these years are refused. Far inside datetime's own limits,
