@@ -10,7 +10,8 @@ from flask import Blueprint, current_app
 from ..entities import ENTITIES
 from ..schemas.entities import SCHEMAS
 from .auth import LoginSchema
-from .openapi_schemas import INSTANT_OUT, UUID, components, field_schema, input_schema
+from ..reminders import hosts
+from .openapi_schemas import INSTANT_OUT, UUID, char_class, components, field_schema, input_schema
 from .records import ALIASES, FILTERS
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
@@ -79,6 +80,12 @@ SUBSCRIPTION_IN = {"type": "object", "required": ["endpoint", "keys"], "properti
     "keys": {"type": "object", "required": ["p256dh", "auth"], "properties": {
         "p256dh": {"type": "string", "format": "p256dh", "description": "The browser's P-256 public key, base64url."},
         "auth": {"type": "string", "format": "push-auth", "description": "The 16-byte auth secret, base64url."}}}}}
+
+
+def _in_no_url(char: str) -> bool:
+    """Characters no push endpoint has (spaces, controls): the server refuses them before looking one up."""
+    pattern = getattr(hosts, "NOT_IN_URL", None)
+    return pattern.search(char) is not None if pattern is not None else char.isspace()
 
 
 def sync_paths(spec: dict) -> None:
@@ -202,9 +209,10 @@ def account_paths(spec: dict) -> None:
         "post": {"summary": "Register this browser's PushSubscription", "requestBody": body(SUBSCRIPTION_IN),
                  "responses": {"201": ok("Registered", SUBSCRIPTION), **errors(*BODY_ERRORS, 401)}},
         "delete": {"summary": "Remove a PushSubscription (by `endpoint` in the body; a non-empty query one wins)",
-                   "parameters": [{"name": "endpoint", "in": "query", "schema": STR}],
+                   "parameters": [{"name": "endpoint", "in": "query",
+                                   "schema": {"type": "string", "pattern": f"^[^{char_class(_in_no_url)}]*$"}}],
                    "requestBody": body({"type": "object", "required": ["endpoint"], "properties": {
-                       "endpoint": {"type": "string", "minLength": 1}}}),
+                       "endpoint": {"type": "string", "pattern": f"^[^{char_class(_in_no_url)}]+$"}}}),
                    "responses": {"204": ok("Removed"), **errors(*BODY_ERRORS, 401, 404)}}}
 
 

@@ -13,8 +13,6 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Numeric
 from ..entities import ENTITIES
 from ..schemas import fields as kf
 from ..schemas.entities import CustomerSchema
-from ..wire import converters
-
 WebAddress = getattr(kf, "WebAddress", None)
 
 # What the wire converters write: instants to the second in UTC, dates, money with two decimals.
@@ -74,6 +72,7 @@ ERROR = {
 
 
 def _nullable(schema: dict, field) -> dict:
+    """Let null through where the field does (and into its enum, which would refuse it otherwise)."""
     if getattr(field, "allow_none", False):
         schema["nullable"] = True
         if "enum" in schema:
@@ -82,6 +81,7 @@ def _nullable(schema: dict, field) -> dict:
 
 
 def _validators(schema: dict, field) -> dict:
+    """Add what the field's marshmallow validators require."""
     for v in getattr(field, "validators", ()):
         if isinstance(v, validate.OneOf):
             schema["enum"] = list(v.choices)
@@ -162,7 +162,7 @@ def input_schema(schema, partial: bool = False) -> dict:
     return out
 
 
-def _column_schema(column, conv, name: str, entity) -> dict:
+def _column_schema(column, name: str, entity) -> dict:
     """The JSON Schema of one stored column as the record JSON shows it."""
     if isinstance(column.type, DateTime):
         out = dict(INSTANT_OUT)
@@ -175,8 +175,9 @@ def _column_schema(column, conv, name: str, entity) -> dict:
     elif isinstance(column.type, Integer):
         out = {"type": "integer"}
     elif isinstance(column.type, JSON):
-        out = {"description": "Any JSON value."} if name != "lines" else {"type": "array", "items": {"$ref": "#/components/schemas/LineOut"}}
-    elif name == "id" or name in entity.refs or name in ("record_id",):
+        lines = {"type": "array", "items": {"$ref": "#/components/schemas/LineOut"}}
+        out = lines if name == "lines" else {"description": "Any JSON value."}
+    elif name in entity.refs or name == "record_id":
         out = dict(UUID)
     else:
         out = {"type": "string"}
@@ -184,7 +185,7 @@ def _column_schema(column, conv, name: str, entity) -> dict:
         for v in getattr(field, "validators", ()):
             if isinstance(v, validate.OneOf):
                 out["enum"] = list(v.choices)
-    if (column.nullable or isinstance(column.type, JSON)) and name != "id":
+    if column.nullable or isinstance(column.type, JSON):  # a JSON column can hold null
         out["nullable"] = True
         if "enum" in out:
             out["enum"].append(None)
@@ -196,8 +197,8 @@ def record_schema(entity) -> dict:
     table = entity.table
     props = {"id": dict(UUID), "version": {"type": "integer", "minimum": 1},
              "deleted": {"type": "boolean"}, "created_at": dict(INSTANT_OUT), "updated_at": dict(INSTANT_OUT)}
-    for name, conv in converters(table, entity.fields):
-        props[name] = _column_schema(table.c[name], conv, name, entity)
+    for name in entity.fields:
+        props[name] = _column_schema(table.c[name], name, entity)
     return {"type": "object", "required": list(props), "properties": props, "additionalProperties": False}
 
 
