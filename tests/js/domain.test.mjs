@@ -1,7 +1,8 @@
 // The screens' pure rules: search keys, the traffic light, the Today lists, the visit title, Y-tunnus.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { indexCustomers, light, searchCustomers, searchKey, today, validBusinessId, visitTitle } from "../../pwa/static/js/domain.js";
+import { indexCustomers, light, searchCustomers, searchKey, today, validBusinessId, validPostalCode, visitTitle,
+  webAddress } from "../../pwa/static/js/domain.js";
 
 const DAY = 86400000;
 const NOW = Date.parse("2026-11-25T10:00:00Z");
@@ -72,4 +73,24 @@ test("Y-tunnus check digit as the server computes it", () => {
   assert.equal(validBusinessId("0737546-2"), true);
   assert.equal(validBusinessId("0737546-3"), false);
   assert.equal(validBusinessId("737546-2"), false);
+});
+
+test("postal codes are checked as the server checks them", () => {
+  for (const code of ["00100", "33100"]) assert.equal(validPostalCode(code), true, code);
+  for (const code of ["ABCDE", "1234", "123456", "00 100", "", null]) assert.equal(validPostalCode(code), false, code);
+  for (const [code, country] of [["422 46", "SE"], ["SW1A 1AA", "GB"], ["100-0001", "JP"], ["7037", "NO"]]) {
+    assert.equal(validPostalCode(code, country), true, code);
+  }
+  for (const code of ["ABCDE", "--", "1", "12345678901"]) assert.equal(validPostalCode(code, "SE"), false, code);
+});
+
+test("a web address gets https:// as the server stores it, and what is none is refused", () => {
+  assert.equal(webAddress("www.aalto.fi"), "https://www.aalto.fi");
+  assert.equal(webAddress("aalto.fi/kahvila"), "https://aalto.fi/kahvila");
+  assert.equal(webAddress("http://aalto.fi/x?y=1"), "http://aalto.fi/x?y=1");
+  assert.equal(webAddress("https://äänekoski.fi/"), "https://äänekoski.fi/");
+  for (const bad of ["notaurl", "javascript:alert(1)", "ftp://aalto.fi", "https://", "http://localhost",
+    "https://user:pw@aalto.fi", "https://www.pankki.fi@evil.example/", "https://aalto.fi/a b", "a.b", ""]) {
+    assert.equal(webAddress(bad), null, bad);
+  }
 });

@@ -109,3 +109,25 @@ export function validBusinessId(value) {
   if (rest === 1) return false;
   return Number(m[2]) === (rest === 0 ? 0 : 11 - rest);
 }
+
+/** Check a postal code the way the server does: five digits in Finland, elsewhere letters, digits,
+ * spaces or hyphens with at least one digit (SW1A 1AA, 5683 CG). */
+export function validPostalCode(code, country = "FI") {
+  if ((country || "FI") === "FI") return /^[0-9]{5}$/.test(code || "");
+  return /^(?=[A-Za-z0-9 -]*[0-9])[A-Za-z0-9](?:[ -]?[A-Za-z0-9]){1,9}$/.test(code || "");
+}
+
+/** A web address as the server stores it (a bare host as typed gets https://), or null when it is none. */
+export function webAddress(value) {
+  const text = (value || "").trim();
+  if (!text || /[\s\u0000-\u001f\u007f-\u009f]/.test(text)) return null;
+  const full = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
+  let url;
+  try {
+    url = new URL(full);
+  } catch {
+    return null;
+  }
+  const plain = (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password;
+  return plain && /^[^.]+(\.[^.]+)*\.[^.]{2,}\.?$/.test(url.hostname) ? full : null;
+}

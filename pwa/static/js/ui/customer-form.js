@@ -2,7 +2,7 @@
 // overwrites a colleague's change to another field (SPEC §5 rule 3).
 import { app } from "../core.js";
 import { t } from "../i18n.js";
-import { validBusinessId } from "../domain.js";
+import { validBusinessId, validPostalCode, webAddress } from "../domain.js";
 import { formData, html, options, toast } from "./dom.js";
 
 const TEXT = [["name", "text", 200], ["business_id", "text", 9], ["phone", "tel", 50], ["email", "email", 254],
@@ -43,6 +43,13 @@ async function save(event, existing) {
   const errors = {};
   if (!fields.name) errors.name = t("required");
   if (fields.business_id && !validBusinessId(fields.business_id)) errors.business_id = t("invalid_business_id");
+  const country = existing?.data.country || "FI";
+  if (fields.postal_code && fields.postal_code !== existing?.data.postal_code
+      && !validPostalCode(fields.postal_code, country)) errors.postal_code = t("invalid_postal_code");
+  if (fields.website && fields.website !== existing?.data.website) {
+    fields.website = webAddress(fields.website) ?? fields.website; // stored as the server stores it
+    if (!webAddress(fields.website)) errors.website = t("invalid_website");
+  }
   for (const el of form.querySelectorAll("[data-error]")) el.textContent = errors[el.dataset.error] || "";
   if (Object.keys(errors).length) {
     form.querySelector(`[name=${Object.keys(errors)[0]}]`).focus();
