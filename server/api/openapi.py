@@ -67,6 +67,7 @@ def obj(required: dict, optional: dict | None = None) -> dict:
 
 
 BIG = 2**53 - 1  # the largest integer a JavaScript client holds exactly
+QUERY_TEXT = {"type": "string", "pattern": "^[^\\u0000]*$"}  # a NUL in a query is 400 (PostgreSQL cannot hold one)
 STR, INT, URL = {"type": "string"}, {"type": "integer"}, {"type": "string", "format": "uri"}
 USER = obj({"id": UUID, "email": STR, "name": STR, "role": {"type": "string", "enum": ["rep", "service", "manager", "admin"]}})
 LINKS = obj({"https": URL, "webcal": STR}, {"team_https": URL, "team_webcal": STR})
@@ -128,13 +129,14 @@ def sync_paths(spec: dict) -> None:
 
 def _filter_params(entity) -> list:
     schema = entity.schema()
-    out = [{"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Search text."},
+    out = [{"name": "q", "in": "query", "schema": QUERY_TEXT, "description": "Search text."},
            {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10**6, "default": 1}},
            {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}]
     names = [(n, n) for n in FILTERS[entity.name]] + [(a, n) for a, n in ALIASES.items() if n in FILTERS[entity.name]]
     for param, name in names:
         field = schema.fields.get(name)  # a filter the schema does not know is compared as text
-        value = {k: v for k, v in field_schema(field).items() if k in ("type", "format", "enum", "pattern")} if field else STR
+        keep = ("type", "format", "enum", "pattern")
+        value = {k: v for k, v in field_schema(field).items() if k in keep} if field else QUERY_TEXT
         if "enum" in value:  # an empty or `null` value asks for records without one
             schema_ = {"type": "string", "enum": [v for v in value["enum"] if v is not None] + ["", "null"]}
         else:
