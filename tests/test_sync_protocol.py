@@ -35,6 +35,8 @@ def _nothing_applied(client, users):
                                 "base_version": 0, "fields": {"name": "x"}, "edited_at": "yesterday"}]},
     {"client_id": "p", "ops": [{**op("customer", new_id(), {"name": "x"}), "seq": -1}]},
     {"client_id": "p", "ops": [{**op("customer", new_id(), {"name": "x"}), "seq": None}]},
+    {"client_id": "p", "ops": [op("customer", new_id(), {"name": "x"}, base=2**53)]},
+    {"client_id": "p", "ops": [op("customer", new_id(), {"name": "x"}, base=2**70)]},
     {"client_id": "p", "ops": [{**op("customer", new_id(), {"name": "x"}), "entity": {}}]},
     {"client_id": "p", "ops": [{**op("customer", new_id(), {"name": "x"}), "entity": ["customer"]}]},
     {"client_id": "p", "ops": [{**op("customer", new_id(), {"name": "x"}), "type": {}}]},

@@ -19,7 +19,7 @@ bp = Blueprint("sync", __name__, url_prefix="/api/sync")
 csrf.exempt(bp)
 
 
-MAX_SEQ = 2**53 - 1  # the largest integer a JavaScript client counts exactly
+MAX_SEQ = 2**53 - 1  # the largest integer a JavaScript client counts exactly (bounds seq and base_version)
 
 
 class OpEnvelope(Schema):
@@ -30,7 +30,7 @@ class OpEnvelope(Schema):
     entity = mf.String(required=True, validate=validate.OneOf(sorted(SCHEMAS), error="Unknown entity; use one of: {choices}."))
     id = mf.UUID(required=True)
     type = mf.String(required=True, validate=validate.OneOf(["put", "delete"]))
-    base_version = mf.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    base_version = mf.Integer(required=True, strict=True, validate=validate.Range(min=0, max=MAX_SEQ))
     fields_ = mf.Dict(keys=mf.String(), load_default=dict, data_key="fields")  # Schema.fields is taken
     edited_at = mf.AwareDateTime(required=True)  # its range is checked per op: see Push.apply
     seq = mf.Integer(strict=True, load_default=None, allow_none=False,  # absent: no seq; null: refused
@@ -71,7 +71,7 @@ def fast_envelope(body: dict):
         fields, base, op_id, rid = op.get("fields", {}), op.get("base_version"), op.get("op_id"), op.get("id")
         entity, seq = op.get("entity"), op.get("seq", 0)
         if (type(entity) is not str or entity not in ENTITY_NAMES or op.get("type") not in ("put", "delete")
-                or type(base) is not int or base < 0 or not isinstance(fields, dict)
+                or type(base) is not int or not 0 <= base <= MAX_SEQ or not isinstance(fields, dict)
                 or type(seq) is not int or not 0 <= seq <= MAX_SEQ
                 or type(op_id) is not str or uuid_match(op_id) is None
                 or type(rid) is not str or uuid_match(rid) is None):
