@@ -50,6 +50,8 @@ def write_one(actor: Actor, entity: str, record_id: str | None, op_type: str, fi
         if result.get("reason") == "forbidden":  # the permission rule's own words
             raise ApiError(403, " ".join(dict.fromkeys(m for ms in errors.values() for m in ms)),
                            "forbidden", errors)
+        if result.get("reason") == "duplicate":  # the body is valid; it clashes with a stored record
+            raise ApiError(409, " ".join(m for ms in errors.values() for m in ms), "duplicate", errors)
         raise ApiError(422, f"Not saved: check {', '.join(sorted(errors))}.", "validation_error", errors)
     db.session.commit()
     result["id"] = record_id

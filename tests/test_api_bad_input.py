@@ -54,9 +54,10 @@ def test_bad_patch_is_422_and_the_record_keeps_its_version(client, users, custom
     assert client.get(f"/api/customers/{customer}", headers=users.manager_h).json == before
 
 
-def test_duplicate_business_id_is_422(client, users, customer):
+def test_duplicate_business_id_is_409_naming_it(client, users, customer):
+    """The body is valid in itself: it clashes with a stored customer, which is what 409 says."""
     assert_error(client.post("/api/customers", json={"name": "Toinen", "business_id": "0112038-9"},
-                             headers=users.manager_h), 422, "business_id")
+                             headers=users.manager_h), 409, "business_id")
 
 
 @pytest.mark.parametrize("data,ctype,status", [("{not json", "application/json", 400), ("[1, 2]", "application/json", 400),

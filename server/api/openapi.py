@@ -22,7 +22,8 @@ REASONS = {
     403: "The role may not do this",
     404: "No such record (or not visible to this user)",
     405: "Not allowed on this resource",
-    409: "Conflicts with the present state: the id exists, or a parent is deleted (code `parent_deleted`)",
+    409: "Conflicts with the present state: the id exists, a parent is deleted (code `parent_deleted`), "
+         "or another customer has this Y-tunnus (code `duplicate`)",
     412: "If-Match names a version that is no longer the record's",
     413: "The body is over the size limit (announced or chunked)",
     415: "The body is not sent as application/json",

@@ -109,7 +109,7 @@ class Push:
         result = {"op_id": op_id, "status": status, "version": rec.state.version if rec else 0,
                   "conflicts": self.lost, "errors": errors}
         if status == "rejected":
-            result["reason"] = self.reason  # "invalid" or "forbidden": REST answers 422 or 403
+            result["reason"] = self.reason  # "invalid", "forbidden" or "duplicate": REST answers 422, 403, 409
         self.ledger[op_id] = result
         plain = status == "applied" and not self.lost
         self.new_ledger.append((op_id, self.client_id, self.actor.id, entity, record_id, status,  # ledger.COLUMNS
@@ -214,6 +214,8 @@ class Push:
         business_id = loaded.get("business_id")
         if op.entity == "customer" and business_id and self.store.business_id_taken(business_id, op.id):
             errors["business_id"] = ["Another customer already has this Y-tunnus."]
+            if len(errors) == 1:  # valid in itself, it clashes with what is stored: REST answers 409
+                self.reason = "duplicate"
         return errors
 
     def makes_loop(self, op: Op, name: str, target_id: str) -> bool:
