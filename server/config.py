@@ -42,7 +42,6 @@ class Config:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # every route, announced or chunked (SPEC §4; api/json_body.py)
     SYNC_MAX_OPS = 500
-    SYNC_MAX_BYTES = 2 * 1024 * 1024
     PULL_DEFAULT_LIMIT = 500
     PULL_MAX_LIMIT = 1000
     LOGIN_MAX_FAILURES = 5  # per e-mail and client address in the window

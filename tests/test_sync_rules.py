@@ -169,3 +169,32 @@ def test_a_customer_chain_cannot_loop(client, users):
     fine = push_one(client, users.rep_h, op("customer", c, {"parent_id": a}, base=vc, seq=10))
     assert fine["status"] == "applied"
     assert state(client, users.rep_h)[("customer", a)]["data"]["parent_id"] is None
+
+
+def test_a_postal_code_edited_alone_must_fit_the_stored_country(client, users):
+    """The schema sees only the op's fields; the stored country decides (Finland: five digits)."""
+    cid, v = make_customer(client, users.rep_h, "Kahvila Posti", postal_code="00100")
+    bad = push_one(client, users.rep_h, op("customer", cid, {"postal_code": "SW1A 1AA"}, base=v, seq=1))
+    assert bad["status"] == "rejected" and list(bad["errors"]) == ["postal_code"]
+    r = client.patch(f"/api/customers/{cid}", json={"postal_code": "ABC 12"}, headers=users.rep_h)
+    assert r.status_code == 422 and list(r.json["error"]["fields"]) == ["postal_code"]
+    abroad, va = make_customer(client, users.rep_h, "Café London", country="GB", postal_code="SW1A 1AA")
+    fine = push_one(client, users.rep_h, op("customer", abroad, {"postal_code": "EC1A 1BB"}, base=va, seq=2))
+    assert fine["status"] == "applied"
+    moved = push_one(client, users.rep_h, op("customer", cid, {"postal_code": "SW1A 1AA", "country": "GB"},
+                                             base=v, seq=3))
+    assert moved["status"] == "applied"
+
+
+@pytest.mark.parametrize("fields", [{"name": "A", "business_id": "0112038-9\u0000"}, {"name": "A", "parent_id": "ab\u0000"},
+                                    {"name": "A", "parent_id": "not-a-uuid"}])
+def test_malformed_references_are_named_not_looked_up(client, users, fields):
+    """On PostgreSQL these were looked up before validation, and the NUL killed the whole push (500)."""
+    result = push_one(client, users.rep_h, op("customer", new_id(), fields, seq=1))
+    assert result["status"] == "rejected" and set(result["errors"]) == set(fields) - {"name"}
+
+
+@pytest.mark.parametrize("client_id", ["phone\u0000a", "phone\na", "\u007f"])
+def test_a_client_id_with_control_characters_is_400(client, users, client_id):
+    body = push(client, users.rep_h, [op("customer", new_id(), {"name": "A"})], client_id, status=400)
+    assert "client_id" in body["error"]["fields"]

@@ -1,4 +1,5 @@
 """The /api/sync blueprint: parse and bound the request, call push or pull, respond."""
+import re
 from datetime import datetime
 
 from flask import Blueprint, current_app, g, request
@@ -19,6 +20,7 @@ bp = Blueprint("sync", __name__, url_prefix="/api/sync")
 csrf.exempt(bp)
 
 
+CLIENT_ID_RE = re.compile(r"[^\x00-\x1f\x7f]{1,64}\Z")  # stored in the ledger: no control characters
 MAX_SEQ = 2**53 - 1  # the largest integer a JavaScript client counts exactly (bounds seq and base_version)
 
 
@@ -41,7 +43,8 @@ class PushEnvelope(Schema):
     class Meta:
         unknown = RAISE
 
-    client_id = mf.String(required=True, validate=validate.Length(min=1, max=64))
+    client_id = mf.String(required=True, validate=[validate.Length(min=1, max=64), validate.Regexp(
+        CLIENT_ID_RE, error="Use printable characters only (an installation's UUID).")])
     ops = mf.List(mf.Nested(OpEnvelope), required=True)
 
 
@@ -58,7 +61,7 @@ def fast_envelope(body: dict):
     parsed), so the slow path always sees the body as it came.
     """
     client_id, ops = body.get("client_id"), body.get("ops")
-    if set(body) != {"client_id", "ops"} or not isinstance(client_id, str) or not 1 <= len(client_id) <= 64:
+    if set(body) != {"client_id", "ops"} or not isinstance(client_id, str) or not CLIENT_ID_RE.match(client_id):
         return None
     if not isinstance(ops, list):
         return None
@@ -104,9 +107,7 @@ def push():
 
 
 def _push():
-    if (request.content_length or 0) > current_app.config["SYNC_MAX_BYTES"]:
-        raise ApiError(413, "A push may be at most 2 MiB; send the outbox in smaller batches. Nothing was applied.")
-    body = json_body()
+    body = json_body()  # a body over 2 MiB, announced or chunked, never gets here (api/json_body.py)
     ops = body.get("ops")
     if isinstance(ops, list) and len(ops) > current_app.config["SYNC_MAX_OPS"]:
         raise ApiError(413, f"A push may hold at most {current_app.config['SYNC_MAX_OPS']} ops; "

@@ -11,6 +11,8 @@ from marshmallow import ValidationError
 from ..entities import ENTITIES, CASCADE, NULLIFY
 from ..models import QuarantinedOp, new_op_id
 from ..reminders import followups
+from ..schemas.fast import UUID_RE
+from ..schemas.fields import BUSINESS_ID_RE, postal_code_problem
 from ..wire import instant
 from . import gcpause, ledger, rules, validation
 from .merge import (AT, DELETED, USER, Lost, Op, changed_since, create_meta, merge_delete, merge_put, stamp,
@@ -61,7 +63,7 @@ class Push:
             targets.setdefault(op["entity"], []).append(op["id"])
             fields = op.get("fields") or {}
             for name, target in _POINTERS[op["entity"]]:
-                if isinstance(fields.get(name), str):
+                if isinstance(fields.get(name), str) and UUID_RE.match(fields[name]):  # else validation names it
                     pointed.setdefault(target, []).append(fields[name])
         for entity, rids in targets.items():
             self.store.prefetch(entity, rids)
@@ -75,7 +77,8 @@ class Push:
             self.store.prefetch_light(entity, rids)
         self.store.prefetch_business_ids(
             [op["fields"]["business_id"] for op in ops if op["entity"] == "customer"
-             and isinstance((op.get("fields") or {}).get("business_id"), str)])
+             and isinstance((op.get("fields") or {}).get("business_id"), str)
+             and BUSINESS_ID_RE.match(op["fields"]["business_id"])])
 
         results = [self.apply(op) for op in ops]
         followups.after_ops(self, ops, results)  # server-made follow-up tasks, same transaction
@@ -140,6 +143,10 @@ class Push:
             loaded, wire = validation.load(entity_name, fields, creating)
         except ValidationError as err:
             return "rejected", flatten_errors(err.messages)
+        if not creating and wire.get("postal_code") and "country" not in wire:
+            problem = postal_code_problem(wire["postal_code"], rec.state.values.get("country"))
+            if problem:  # the schema saw the code alone; the record says which country it is in
+                return "rejected", {"postal_code": [problem]}
         errors = rules.check(self.actor, entity_name, "put", None if creating else rec.state.values, wire)
         if errors:
             self.reason = "forbidden"
