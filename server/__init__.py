@@ -28,6 +28,7 @@ def create_app(config=None) -> Flask:
     from . import models  # noqa: F401  (register tables with SQLAlchemy)
     from .db_events import install as install_db_events
     from .api import register as register_api
+    from .reminders import install as install_reminders
     from .sync.api import bp as sync_bp
     from .calendar.feed import bp as calendar_bp
     from .pwa import bp as pwa_bp
@@ -36,6 +37,7 @@ def create_app(config=None) -> Flask:
 
     install_db_events(app)
     register_api(app)
+    install_reminders()  # the follow-up rule, on the sync core's record-changed hook
     app.register_blueprint(sync_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(pwa_bp)

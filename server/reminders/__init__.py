@@ -1,4 +1,7 @@
-"""Reminders (SPEC §7): post-delivery follow-ups, due-reminder selection and Web Push sending.
+"""Reminders (SPEC §7): post-delivery follow-ups, due-reminder selection and Web Push sending."""
+from .followups import install as install_followups
 
-Kept import-free: the sync layer imports `followups` from here, and the sender pulls in HTTP.
-"""
+
+def install() -> None:
+    """Hang the reminders' rules on the sync core (called by create_app)."""
+    install_followups()

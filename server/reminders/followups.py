@@ -1,8 +1,8 @@
 """Post-delivery follow-ups (SPEC §7): a delivery that becomes delivered gets one follow_up task.
 
-Sync, REST, the back office and imports all write through `Push`, which calls `after_ops` once
-its ops are applied, so the task is made in the same transaction as the delivery change and
-through the same merge (it reaches phones by pull like any other record).
+Sync, REST, the back office and imports all write through `Push`, which calls its record-changed
+hooks once its ops are applied; `after_ops` is one, so the task is made in the same transaction as
+the delivery change and through the same merge (it reaches phones by pull like any other record).
 
 Exactly one, however often the delivery is edited or synced: the task's id is derived from the
 delivery's id, and nothing is done when a record with that id exists — even a tombstone, since
@@ -22,13 +22,12 @@ from sqlalchemy import select
 
 from ..config import org_timezone_name
 from ..models import DEFAULT_FOLLOWUP_DELAY_DAYS, ServiceLevel, User, new_op_id
-from ..sync.rules import Actor
+from ..sync.hooks import on_records_changed
 from .messages import language
 
 log = logging.getLogger(__name__)
 
 NAMESPACE = uuid.UUID("6f1c3a52-5d0e-4f2b-9a51-0c7e1f5b8d21")
-SERVER = Actor(id=None, role="admin")
 CLIENT_ID = "server:follow-ups"
 REMIND_AT = time(8, 0)  # local time on the due day
 TRIGGERS = {"status", "delivered_on"}
@@ -58,44 +57,40 @@ def plan(delivery_id: str, delivery: dict, customer: dict, delay_days: int, tz: 
             "notes": NOTES[lang].format(order=delivery.get("order_no") or "", day=day).replace("  ", " ")}
 
 
-def after_ops(push, ops: list, results: list) -> None:
-    """Make the follow-up of every delivery these ops made delivered, inside the same Push."""
-    touched = [op["id"] for op, result in zip(ops, results)
-               if op["entity"] == "delivery" and op["type"] == "put" and result["status"] != "rejected"
-               and TRIGGERS & set(op.get("fields") or ())]
+def after_ops(writes, changes: list) -> None:
+    """Make the follow-up of every delivery these changes made delivered, inside the same push
+    (a record-changed hook: see server/sync/hooks.py)."""
+    touched = list(dict.fromkeys(c.id for c in changes if c.entity == "delivery" and c.type == "put"
+                                 and TRIGGERS & c.fields))
     if not touched:
         return
-    touched = list(dict.fromkeys(touched))
-    push.store.prefetch("task", [followup_task_id(d) for d in touched])  # one query, not one per delivery
-    wanted = []
-    for delivery_id in touched:
-        rec = push.store.get("delivery", delivery_id)
-        if rec is None or rec.state.deleted or rec.state.values.get("status") != "delivered":
-            continue
-        if push.store.get("task", followup_task_id(delivery_id)) is None:
-            wanted.append(rec)
+    deliveries = writes.records("delivery", touched)
+    tasks = writes.records("task", [followup_task_id(d) for d in touched])
+    wanted = {rid: state.values for rid, state in deliveries.items()
+              if not state.deleted and state.values.get("status") == "delivered"
+              and followup_task_id(rid) not in tasks}
     if not wanted:
         return
-    push.store.prefetch("customer", [rec.state.values["customer_id"] for rec in wanted])
-    customers = {rec.id: push.store.get("customer", rec.state.values["customer_id"]) for rec in wanted}
-    owners = {c.state.values.get("owner_id") for c in customers.values() if c is not None} - {None}
-    locales = dict(push.session.execute(select(User.id, User.locale).where(User.id.in_(owners))).all()) if owners else {}
-    delays = dict(push.session.execute(select(ServiceLevel.segment, ServiceLevel.followup_delay_days)).all())
+    customers = writes.records("customer", [values["customer_id"] for values in wanted.values()])
+    owners = {c.values.get("owner_id") for c in customers.values()} - {None}
+    session = writes.session
+    locales = dict(session.execute(select(User.id, User.locale).where(User.id.in_(owners))).all()) if owners else {}
+    delays = dict(session.execute(select(ServiceLevel.segment, ServiceLevel.followup_delay_days)).all())
     tz = ZoneInfo(org_timezone_name())
-    actor, client_id = push.actor, push.client_id
-    push.actor, push.client_id = SERVER, CLIENT_ID  # the server makes the task, whoever pushed
-    try:
-        for rec in wanted:
-            customer = customers[rec.id]
-            values = customer.state.values if customer else {}
-            delay = delays.get(values.get("segment"), DEFAULT_FOLLOWUP_DELAY_DAYS)
-            fields = plan(rec.id, rec.state.values, values, delay, tz, locales.get(values.get("owner_id")))
-            if fields is None:
-                continue
-            op = {"op_id": new_op_id(), "entity": "task", "id": followup_task_id(rec.id), "type": "put",
-                  "base_version": 0, "fields": fields, "edited_at": push.now}
-            result = push.apply(op)
-            if result["status"] == "rejected":  # kept in quarantined_ops; say so where operators look
-                log.warning("follow-up task for delivery %s was rejected: %s", rec.id, result["errors"])
-    finally:
-        push.actor, push.client_id = actor, client_id
+    ops = []
+    for delivery_id, delivery in wanted.items():
+        customer = customers.get(delivery["customer_id"])
+        values = customer.values if customer else {}
+        delay = delays.get(values.get("segment"), DEFAULT_FOLLOWUP_DELAY_DAYS)
+        fields = plan(delivery_id, delivery, values, delay, tz, locales.get(values.get("owner_id")))
+        if fields is not None:
+            ops.append({"op_id": new_op_id(), "entity": "task", "id": followup_task_id(delivery_id), "type": "put",
+                        "base_version": 0, "fields": fields, "edited_at": writes.now})
+    for op, result in zip(ops, writes.apply_as_server(CLIENT_ID, ops)):
+        if result["status"] == "rejected":  # kept in quarantined_ops; say so where operators look
+            log.warning("follow-up task for delivery %s was rejected: %s", op["fields"]["delivery_id"], result["errors"])
+
+
+def install() -> None:
+    """Hang the follow-up rule on the sync core's record-changed hook."""
+    on_records_changed(after_ops)

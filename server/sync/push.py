@@ -10,11 +10,11 @@ from marshmallow import ValidationError
 
 from ..entities import ENTITIES, CASCADE, NULLIFY
 from ..models import QuarantinedOp, new_op_id
-from ..reminders import followups
 from ..schemas.fast import UUID_RE
 from ..schemas.fields import BUSINESS_ID_RE, postal_code_problem
 from ..wire import instant
-from . import gcpause, ledger, rules, validation
+from . import gcpause, hooks, ledger, rules, validation
+from .hooks import Changed
 from .merge import (AT, DELETED, USER, Lost, Op, changed_since, create_meta, merge_delete, merge_put, stamp,
                     unseen)
 from .store import Store
@@ -81,13 +81,28 @@ class Push:
              and BUSINESS_ID_RE.match(op["fields"]["business_id"])])
 
         results = [self.apply(op) for op in ops]
-        followups.after_ops(self, ops, results)  # server-made follow-up tasks, same transaction
+        hooks.records_changed(self, [Changed(op["entity"], op["id"], op["type"], frozenset(op.get("fields") or ()))
+                                     for op, result in zip(ops, results) if result["status"] != "rejected"])
         self.store.flush()
         ledger.write(self.store.conn, self.new_ledger)
         if self.quarantine:
             self.session.execute(QuarantinedOp.__table__.insert(), self.quarantine)
         self.versions.finish()
         return results
+
+    # ---- what a record-changed hook may do (hooks.ServerWrites) --------------------------------
+    def records(self, entity: str, ids: list) -> dict:
+        self.store.prefetch(entity, ids)
+        found = {rid: self.store.get(entity, rid) for rid in ids}
+        return {rid: rec.state for rid, rec in found.items() if rec is not None}
+
+    def apply_as_server(self, client_id: str, ops: list) -> list:
+        actor, own_client = self.actor, self.client_id
+        self.actor, self.client_id = rules.Actor(id=None, role="admin"), client_id
+        try:
+            return [self.apply(op) for op in ops]
+        finally:
+            self.actor, self.client_id = actor, own_client
 
     # ---- one op ------------------------------------------------------------------------------
     def apply(self, raw: dict) -> dict:
