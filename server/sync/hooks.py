@@ -48,6 +48,11 @@ def off_records_changed(hook: Hook) -> None:
         _hooks.remove(hook)
 
 
+def registered() -> bool:
+    """Whether any hook listens (a push then spares itself describing its changes)."""
+    return bool(_hooks)
+
+
 def records_changed(writes: ServerWrites, changes: list) -> None:
     """Call every registered hook with the applied ops of one push."""
     if changes:

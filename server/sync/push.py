@@ -81,8 +81,9 @@ class Push:
              and BUSINESS_ID_RE.match(op["fields"]["business_id"])])
 
         results = [self.apply(op) for op in ops]
-        hooks.records_changed(self, [Changed(op["entity"], op["id"], op["type"], frozenset(op.get("fields") or ()))
-                                     for op, result in zip(ops, results) if result["status"] != "rejected"])
+        if hooks.registered():
+            hooks.records_changed(self, [Changed(op["entity"], op["id"], op["type"], frozenset(op.get("fields") or ()))
+                                         for op, result in zip(ops, results) if result["status"] != "rejected"])
         self.store.flush()
         ledger.write(self.store.conn, self.new_ledger)
         if self.quarantine:
