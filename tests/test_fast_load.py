@@ -1,6 +1,8 @@
 """The push's fast validation path must accept only what marshmallow accepts, with the same result."""
 import uuid
+from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
@@ -11,6 +13,14 @@ from server.schemas.fast import fast_load
 OUT_OF_RANGE = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00Z",
                 "9999-12-31T23:59:59Z", "1899-12-31T23:59:59Z", "2201-01-01T00:00:00Z", "0001-01-01", "9999-12-31",
                 "1899-12-31", "2201-01-01"]
+MONEY = st.one_of(st.sampled_from([1000000000000.99, "1000000000000.99", 999999999999.99, "999999999999.99",
+                                   "-0.01", -0.0, "1.999", 0.125, "24.90", " 24.90", "1e3", 1e26]),
+                  st.decimals(allow_nan=False, allow_infinity=False).map(str), st.floats(allow_nan=False))
+QUANTITIES = st.one_of(st.sampled_from([2, 2.0, "2.0", "2.50", 5e-324, 1e-05, 9.49e306, 0.0009, 0.001, "0.0001",
+                                        1_000_000_000, 1000000000.001, "02", " 2", "2,5", True]),
+                       st.floats(allow_nan=False), st.integers())
+LINES = st.fixed_dictionaries({}, optional={"product": st.sampled_from(["Kakku", "0", " ", "a\nb"]),
+                                            "quantity": QUANTITIES, "unit_price": MONEY})  # partial ones too
 TEXTS = st.one_of(st.text(max_size=12), st.text(min_size=195, max_size=205), st.just("  "), st.just(" Äänekoski "))
 VALUES = st.one_of(
     st.none(), st.booleans(), st.integers(-3, 3), TEXTS,
@@ -27,6 +37,8 @@ VALUES = st.one_of(
     st.sampled_from(["a\nb", "a\x00b", "a\r\nb", "a\rb", "a\tb", "a\x1bb", "a\u2028b", "a\x85b", " a\n", "\n"]),
     st.sampled_from(["www.aalto.fi", "https://aalto.fi", "notaurl", "http://localhost", "https://u:p@aalto.fi",
                      "00100", "ABCDE", "1234", "SW1A 1AA", "422 46", "SE", "GB"]),
+    st.sampled_from([0, 1, 0.0, 1.0, "yes", "1", "false", "on"]),  # not flags: only true and false are
+    MONEY, QUANTITIES, st.lists(LINES, max_size=2),
 )
 
 
@@ -97,6 +109,23 @@ def test_fast_path_declines_years_outside_1900_to_2200():
             assert fast_load(SCHEMAS[entity](), {field: value}, partial=True) is None, (field, value)
     assert fast_load(SCHEMAS["task"](), {"due_on": "2200-12-31", "remind_at": "1900-01-01T00:00:00Z"},
                      partial=True) is not None
+
+
+def test_flags_numbers_and_lines_agree_with_marshmallow():
+    """0/1 are no flags, money has a ceiling, a quantity is no float's repr, a patch's lines are whole."""
+    customer, delivery = SCHEMAS["customer"](), SCHEMAS["delivery"]()
+    assert fast_load(customer, {"archived": True}, partial=True) == {"archived": True}
+    for flag in (0, 1, 1.0, "true", "yes"):
+        assert fast_load(customer, {"archived": flag}, partial=True) is None
+        with pytest.raises(ValidationError, match="archived"):
+            customer.load({"archived": flag}, partial=True)
+    for bad in ({"total": 1000000000000.99}, {"total": "-0.01"}, {"lines": [{"product": "0", "unit_price": "0"}]},
+                {"lines": [{"quantity": 1}]}, {"lines": [{"product": "x", "quantity": 5e-324}]}):
+        assert fast_load(delivery, bad, partial=True) is None
+        with pytest.raises(ValidationError, match=next(iter(bad))):
+            delivery.load(bad, partial=True)
+    assert delivery.load({"lines": [{"product": "x", "quantity": 2.0, "unit_price": 1}], "total": 2}, partial=True) == \
+        {"lines": [{"product": "x", "quantity": "2", "unit_price": "1.00"}], "total": Decimal("2.00")}
 
 
 def test_fast_path_keeps_text_hygiene():

@@ -15,13 +15,20 @@ from ..schemas import fields as kf
 from ..schemas.entities import CustomerSchema
 WebAddress = getattr(kf, "WebAddress", None)
 
+
+def ecma(regex) -> str:
+    """A compiled Python pattern that matches from the start, as a JSON Schema pattern."""
+    pattern = regex.pattern.replace(r"\Z", "$")
+    return pattern if pattern.startswith("^") else "^" + pattern
+
+
 # What the wire converters write: instants to the second in UTC, dates, money with two decimals.
 INSTANT_OUT = {"type": "string", "format": "date-time", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"}
 DATE = {"type": "string", "format": "date"}
-MONEY_OUT = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "example": "24.90"}
-DECIMAL_IN = r"^[0-9]+(\.[0-9]+)?$"
+MONEY_OUT = {"type": "string", "pattern": r"^[0-9]{1,12}\.[0-9]{2}$", "example": "24.90"}
+QUANTITY_OUT = {"type": "string", "pattern": ecma(kf.Quantity.wire), "example": "1.5",
+                "description": "The shortest decimal form: 2, 1.5, 0.125."}
 UUID = {"type": "string", "format": "uuid"}
-MONEY_MAX = 999_999_999_999.99  # numeric(14, 2)
 # Years the server takes (SPEC §5: 1900-2200); instants keep a year's margin, as an offset can move them across.
 DAY_RE = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 INSTANT_RE = (r"^(19(0[1-9]|[1-9][0-9])|2[01][0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
@@ -128,10 +135,12 @@ def field_schema(field) -> dict:
         out = {"type": "boolean"}
     elif isinstance(field, mf.Integer):
         out = {"type": "integer"}
-    elif isinstance(field, mf.Decimal):  # a decimal string or a JSON number; always answered as a string
-        out = {"anyOf": [{"type": "string", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$"},
-                         {"type": "number", "minimum": 0, "maximum": MONEY_MAX}],
-               "description": "Money: a decimal string (\"24.90\") or a number, at most two decimals."}
+    elif isinstance(field, (kf.Money, kf.Quantity)):  # a decimal string or a JSON number; answered as a string
+        out = {"anyOf": [{"type": "string", "pattern": ecma(field.text)},
+                         {"type": "number", "minimum": float(field.low), "maximum": float(field.high)}],
+               "description": ("Money: a decimal string (\"24.90\", at most two decimals) or a number, rounded to cents."
+                               if isinstance(field, kf.Money) else
+                               "A decimal string (\"1.5\", at most three decimals) or a number, rounded to three.")}
         return _nullable(out, field)
     elif isinstance(field, mf.Float):
         out = {"type": "number"}
@@ -204,7 +213,7 @@ def record_schema(entity) -> dict:
 
 LINE_OUT = {"type": "object", "required": ["product", "quantity"], "additionalProperties": False,
             "properties": {"product": {"type": "string"},
-                           "quantity": {"type": "string", "pattern": DECIMAL_IN},
+                           "quantity": QUANTITY_OUT,
                            "unit_price": MONEY_OUT}}
 
 

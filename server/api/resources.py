@@ -45,7 +45,8 @@ def _filters(entity) -> dict:
             continue
         field = schema.fields.get(name)
         try:
-            value = field.deserialize(raw) if field is not None else raw
+            # a flag takes only true/false in a body, but a query argument is always text
+            value = raw if field is None else getattr(field, "from_query", field.deserialize)(raw)
         except ValidationError as err:
             errors[key] = err.messages if isinstance(err.messages, list) else [str(err.messages)]
             continue

@@ -2,14 +2,12 @@
 
 They validate input only: output goes through `server.wire`, which is much faster for pulls.
 """
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+import uuid
 
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-def non_negative(value):
-    if value < 0:
-        raise ValidationError("Must not be negative.")
-
-from .fields import BusinessId, Day, Text, UtcInstant, WebAddress, one_of, postal_code_problem
+from .fields import (BusinessId, Day, Flag, Money, Quantity, Text, UtcInstant, WebAddress, Whole, one_of,
+                     postal_code_problem)
 
 UUID_MSG = "Not a valid id (UUID)."
 
@@ -24,9 +22,10 @@ class StrictSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    # UUIDs travel as strings everywhere, so turn them back after validation.
+    # UUIDs travel as strings everywhere, so turn them back after validation (only UUIDs: a float
+    # has .hex too, and came out as "2.0").
     def _uuids_to_str(self, data):
-        return {k: (str(v) if hasattr(v, "hex") and not isinstance(v, (bytes, str)) else v) for k, v in data.items()}
+        return {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in data.items()}
 
     def load(self, data, *args, **kwargs):
         loaded = super().load(data, *args, **kwargs)
@@ -48,11 +47,11 @@ class CustomerSchema(StrictSchema):
     postal_code = Text(10)
     city = Text(100)
     country = fields.String(validate=validate.Regexp(r"[A-Z]{2}\Z", error="Use an ISO 3166 alpha-2 code, e.g. FI."))
-    do_not_contact = fields.Boolean()
-    marketing_ban = fields.Boolean()
+    do_not_contact = Flag()
+    marketing_ban = Flag()
     preferred_contact = Text(200)
     notes = Text(5000, multiline=True)
-    archived = fields.Boolean()
+    archived = Flag()
 
     @validates_schema
     def _postal_code_fits_country(self, data, partial=False, **_):
@@ -72,7 +71,7 @@ class ContactSchema(StrictSchema):
     role = Text(100)
     phone = Text(40)
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
-    marketing_ban = fields.Boolean()
+    marketing_ban = Flag()
     notes = Text(5000, multiline=True)
 
 
@@ -112,8 +111,15 @@ class TaskSchema(StrictSchema):
 
 class LineSchema(StrictSchema):
     product = Text(200, min_length=1, required=True, allow_none=False)
-    quantity = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, min_inclusive=False))
-    unit_price = fields.Decimal(places=2, as_string=True, allow_nan=False, validate=non_negative)
+    quantity = Quantity(required=True)
+    unit_price = Money()
+
+    @post_load
+    def _price_as_text(self, line, **_):
+        """Lines are stored as JSON: keep the price as its exact decimal string."""
+        if "unit_price" in line:
+            line["unit_price"] = str(line["unit_price"])
+        return line
 
 
 class DeliverySchema(StrictSchema):
@@ -123,22 +129,13 @@ class DeliverySchema(StrictSchema):
     delivered_on = Day(allow_none=True)
     status = fields.String(validate=one_of("ordered", "delivered", "cancelled"))
     channel = fields.String(allow_none=True, validate=one_of("phone", "email", "visit", "web", "other"))
-    lines = fields.List(fields.Nested(LineSchema), validate=validate.Length(max=500))
-    total = fields.Decimal(places=2, as_string=True, allow_none=True, allow_nan=False, validate=non_negative)
-
-    def load(self, data, *args, **kwargs):
-        loaded = super().load(data, *args, **kwargs)
-        if "lines" in loaded:  # stored as JSON: keep prices as exact decimal strings
-            loaded["lines"] = [
-                {**line, "unit_price": str(line["unit_price"])} if "unit_price" in line else line
-                for line in loaded["lines"]
-            ]
-        return loaded
+    lines = fields.List(Whole(LineSchema), validate=validate.Length(max=500))
+    total = Money(allow_none=True)
 
 
 class ConflictSchema(StrictSchema):
     """Clients may only mark a conflict resolved; everything else is server-made."""
-    resolved = fields.Boolean(required=True)
+    resolved = Flag(required=True)
 
 
 SCHEMAS = {

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from marshmallow import ValidationError, fields, validate
 
-from .fields import MAX_YEAR, MIN_YEAR, BusinessId, Day, Text, UtcInstant, business_id_valid
+from .fields import MAX_YEAR, MIN_YEAR, BusinessId, Day, Flag, Text, UtcInstant, business_id_valid
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 INSTANT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
@@ -110,8 +110,8 @@ def _checker(field):
             value = value.strip()
             return value if business_id_valid(value) else _BAD
         return business_id
-    if type(field) is fields.Boolean and not validators:
-        return lambda value: value if isinstance(value, bool) else _BAD
+    if type(field) is Flag and not validators:
+        return lambda value: value if type(value) is bool else _BAD
     if type(field) is fields.UUID and not validators:
         return _uuid
     if type(field) in (fields.String, fields.Email) and validators:

@@ -1,6 +1,7 @@
-"""Field types shared by the entity schemas: UTC instants, dates, Y-tunnus, trimmed text."""
+"""Field types shared by the entity schemas: UTC instants, dates, Y-tunnus, trimmed text, flags, numbers."""
 import re
 from datetime import timezone
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from marshmallow import ValidationError, fields, validate
@@ -150,3 +151,87 @@ class Day(fields.Date):
 
 def one_of(*choices):
     return validate.OneOf(choices, error="Must be one of: {choices}.")
+
+
+class Flag(fields.Boolean):
+    """JSON true or false, nothing else: 0, 1, "true" or "yes" in a body is a client's bug, not a choice."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+    _TEXT = fields.Boolean()  # a query string is text: ?archived=true
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is not bool:
+            raise self.make_error("invalid")
+        return value
+
+    def from_query(self, raw: str) -> bool:
+        """Read a query argument (true, false, 1, 0, yes, no ...), which can only ever be text."""
+        return self._TEXT.deserialize(raw)
+
+
+class _Exact(fields.Field):
+    """A non-negative decimal within [low, high]: a JSON number, rounded half up to `decimals` (it is binary,
+    so 0.1 + 0.2 arrives as 0.30000000000000004), or a decimal string in the form `text` says, taken exactly.
+
+    The bounds are checked before rounding, so what the OpenAPI document's minimum and maximum let through
+    is exactly what is taken."""
+
+    low: Decimal
+    high: Decimal
+    decimals: int
+    text: re.Pattern  # subclasses also give the "invalid" and "range" messages
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise self.make_error("invalid")
+        if isinstance(value, str):
+            if self.text.match(value) is None:
+                raise self.make_error("invalid")
+            number = Decimal(value)
+        else:
+            try:  # repr: the shortest decimal that is this float (5e-324, not its 750 binary digits)
+                number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            except InvalidOperation:
+                raise self.make_error("invalid")
+            if not number.is_finite():
+                raise self.make_error("invalid")
+        if not self.low <= number <= self.high:
+            raise self.make_error("range")
+        return number.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP).copy_abs()  # -0.00 is 0.00
+
+
+class Money(_Exact, fields.Decimal):
+    """Euros and cents, 0 to 999 999 999 999.99 (the column is numeric(14, 2)); loaded as a Decimal of cents.
+
+    A string has at most two decimals and nothing around it ("24.90"); a JSON number is rounded to cents."""
+
+    low, high, decimals = Decimal(0), Decimal("999999999999.99"), 2
+    text = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?\Z")
+    default_error_messages = {"invalid": "Give an amount in euros, e.g. 24.90 (at most two decimals).",
+                              "range": "Must be between 0 and 999999999999.99."}
+
+    def __init__(self, **kwargs):
+        super().__init__(places=2, as_string=True, allow_nan=False, **kwargs)
+
+
+class Quantity(_Exact):
+    """How many or how much (2 boxes, 1.5 kg): more than 0 and at most 10^9, three decimals at most;
+    loaded as its shortest decimal string ("2", "1.5", "0.125"), the one form it is stored and sent in."""
+
+    low, high, decimals = Decimal("0.001"), Decimal(10**9), 3
+    text = re.compile(r"(?:[1-9][0-9]{0,8}(?:\.[0-9]{1,3})?|1000000000(?:\.0{1,3})?"
+                      r"|0\.(?:[1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9]))\Z")  # the same bounds, as text
+    wire = re.compile(r"(?:[1-9][0-9]{0,8}(?:\.[0-9]{0,2}[1-9])?|1000000000|0\.[0-9]{0,2}[1-9])\Z")  # as loaded
+    default_error_messages = {"invalid": "Give a number, e.g. 2 or 1.5 (at most three decimals).",
+                              "range": "Must be more than 0 and at most 1000000000."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return format(super()._deserialize(value, attr, data, **kwargs).normalize(), "f")
+
+
+class Whole(fields.Nested):
+    """A nested record that is always loaded whole: a patch replaces a delivery's lines, so each line it
+    sends needs its required fields (a partial load would reach in and store a line without a quantity)."""
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        return super()._deserialize(value, attr, data, partial=False, **kwargs)
