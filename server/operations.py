@@ -3,13 +3,24 @@ from datetime import datetime, timezone
 
 from marshmallow import ValidationError
 
-from .api.errors import ApiError
 from .entities import CASCADE, ENTITIES
 from .extensions import db
 from .models import new_id, new_op_id
 from .permissions import Actor, check, create_defaults
 from .sync import validation
 from .sync.push import Push
+
+
+class WriteRefused(Exception):
+    """A write that was not made, and why, in the operations layer's own terms; the API answers it
+    with an HTTP status (api/errors.py), the back office and the CLI with their own words.
+
+    kind: not_found | stale (If-Match) | parent_deleted | forbidden | invalid | duplicate
+    """
+
+    def __init__(self, kind: str, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.kind, self.message, self.fields = kind, message, fields
 
 
 def write_one(actor: Actor, entity: str, record_id: str | None, op_type: str, fields: dict,
@@ -28,18 +39,18 @@ def write_one(actor: Actor, entity: str, record_id: str | None, op_type: str, fi
     rec = push.store.get(entity, record_id)
     if op_type == "delete" and (rec is None or rec.state.deleted):
         db.session.rollback()
-        raise ApiError(404, f"No {entity} with id {record_id}.")
+        raise WriteRefused("not_found", f"No {entity} with id {record_id}.")
     if if_match is not None and (rec is None or rec.state.version != if_match):
         db.session.rollback()
         current = rec.state.version if rec else None
-        raise ApiError(412, f"The record has changed since version {if_match} (now {current}); "
+        raise WriteRefused("stale", f"The record has changed since version {if_match} (now {current}); "
                             "load it again and retry.")
     if op_type == "put":
         gone = _deleted_references(push, actor, entity, rec, fields)
         if gone:
             db.session.rollback()
-            raise ApiError(409, "Not saved: " + " ".join(m for ms in gone.values() for m in ms),
-                           "parent_deleted", gone)
+            raise WriteRefused("parent_deleted", "Not saved: " + " ".join(m for ms in gone.values() for m in ms),
+                               gone)
     op = {"op_id": new_op_id(), "entity": entity, "id": record_id, "type": op_type,
           "base_version": push.versions.start, "fields": fields,
           "edited_at": datetime.now(timezone.utc)}
@@ -48,11 +59,10 @@ def write_one(actor: Actor, entity: str, record_id: str | None, op_type: str, fi
         db.session.rollback()  # the caller sees the error now; nothing to keep for later review
         errors = result["errors"]
         if result.get("reason") == "forbidden":  # the permission rule's own words
-            raise ApiError(403, " ".join(dict.fromkeys(m for ms in errors.values() for m in ms)),
-                           "forbidden", errors)
+            raise WriteRefused("forbidden", " ".join(dict.fromkeys(m for ms in errors.values() for m in ms)), errors)
         if result.get("reason") == "duplicate":  # the body is valid; it clashes with a stored record
-            raise ApiError(409, " ".join(m for ms in errors.values() for m in ms), "duplicate", errors)
-        raise ApiError(422, f"Not saved: check {', '.join(sorted(errors))}.", "validation_error", errors)
+            raise WriteRefused("duplicate", " ".join(m for ms in errors.values() for m in ms), errors)
+        raise WriteRefused("invalid", f"Not saved: check {', '.join(sorted(errors))}.", errors)
     db.session.commit()
     result["id"] = record_id
     return result

@@ -5,6 +5,8 @@ from flask import current_app, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from ..operations import WriteRefused
+
 log = logging.getLogger(__name__)
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
@@ -49,7 +51,18 @@ def _too_large(limit) -> str:
     return f"The request is too large (a body may be at most {size}); send less at a time. Nothing was changed."
 
 
+# How the API answers a write the operations layer refused: (status, error code).
+REFUSED = {"not_found": (404, "not_found"), "stale": (412, "precondition_failed"),
+           "parent_deleted": (409, "parent_deleted"), "forbidden": (403, "forbidden"),
+           "invalid": (422, "validation_error"), "duplicate": (409, "duplicate")}
+
+
 def register(app) -> None:
+    @app.errorhandler(WriteRefused)
+    def _refused(err: WriteRefused):
+        status, code = REFUSED[err.kind]
+        return error_body(status, err.message, code, err.fields)
+
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):
         response = error_body(err.status, err.message, err.code, err.fields)
