@@ -2,12 +2,14 @@
 from flask import Flask
 
 from .config import Config
-from .extensions import csrf, db, login_manager, migrate
 from .security import install as install_security
 
 
 def create_app(config=None) -> Flask:
     """Build the app: config, extensions, blueprints."""
+    # Imported here, not at module level: a module-level `db` would be replaced by the
+    # `server.db` package (the database plumbing) as soon as that is imported.
+    from .extensions import csrf, db, login_manager, migrate
     from .pwa import STATIC_DIR, TEMPLATE_DIR
 
     app = Flask(__name__, instance_relative_config=True,
@@ -26,7 +28,7 @@ def create_app(config=None) -> Flask:
     csrf.init_app(app)
 
     from . import models  # noqa: F401  (register tables with SQLAlchemy)
-    from .db_events import install as install_db_events
+    from .db import install as install_db
     from .api import register as register_api
     from .reminders import install as install_reminders
     from .sync.api import bp as sync_bp
@@ -35,7 +37,7 @@ def create_app(config=None) -> Flask:
     from .office import register as register_office
     from .cli import register as register_cli
 
-    install_db_events(app)
+    install_db(app)
     register_api(app)
     install_reminders()  # the follow-up rule, on the sync core's record-changed hook
     app.register_blueprint(sync_bp)

@@ -5,12 +5,12 @@ import time
 
 import sqlalchemy as sa
 
-from server import checkpoint
-from server.checkpoint import BACKSTOP, Checkpointer
+from server.db import checkpoint
+from server.db.checkpoint import BACKSTOP, Checkpointer
 
 
 def test_commits_leave_the_log_to_the_checkpointer(tmp_path, monkeypatch):
-    monkeypatch.setattr("server.checkpoint.INTERVAL", 0.01)
+    monkeypatch.setattr("server.db.checkpoint.INTERVAL", 0.01)
     from server import create_app
     from server.config import TestConfig
     from server.extensions import db
@@ -47,7 +47,7 @@ def test_the_checkpointer_never_creates_a_removed_database(tmp_path):
 
 
 def test_after_dispose_the_folder_can_be_removed_at_once(tmp_path, monkeypatch):
-    monkeypatch.setattr("server.checkpoint.INTERVAL", 0)
+    monkeypatch.setattr("server.db.checkpoint.INTERVAL", 0)
     from server import create_app
     from server.config import TestConfig
     from server.extensions import db

@@ -1,11 +1,11 @@
-"""Engine settings that must hold on every connection."""
+"""Per-connection engine settings, and the background checkpointer on a SQLite database file."""
 import os
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from ..extensions import db
 from .checkpoint import BACKSTOP, Checkpointer
-from .extensions import db
 
 
 def _sqlite_pragmas(dbapi_conn, _record):

@@ -1,0 +1,4 @@
+"""Database plumbing below the models: per-connection settings and SQLite's background checkpoints."""
+from .events import install
+
+__all__ = ["install"]
