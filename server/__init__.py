@@ -31,7 +31,7 @@ def create_app(config=None) -> Flask:
     from .db import install as install_db
     from .api import register as register_api
     from .reminders import install as install_reminders
-    from .sync.api import bp as sync_bp
+    from .api.sync import bp as sync_bp
     from .calendar.feed import bp as calendar_bp
     from .pwa import bp as pwa_bp
     from .office import register as register_office

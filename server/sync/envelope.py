@@ -1,24 +1,18 @@
-"""The /api/sync blueprint: parse and bound the request, call push or pull, respond."""
+"""The push request's envelope (SPEC §5): client_id and the ops around their fields.
+
+One schema says what is valid (PushEnvelope); `fast_envelope` takes the common, canonical case
+without marshmallow (a push holds up to 500 ops, and marshmallow visited every field of every
+one) and declines everything else, which `load` then hands to the schema to find and name.
+tests/test_sync_envelope.py checks that the two agree on what they accept and what it becomes.
+"""
 import re
 from datetime import datetime
 
-from flask import Blueprint, current_app, g, request
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, validate
+from marshmallow import EXCLUDE, RAISE, Schema, validate
 from marshmallow import fields as mf
 
-from ..api.auth import auth_required
-from ..api.errors import ApiError, validation_error
-from ..api.json_body import json_body, json_response
-from ..extensions import csrf, db
 from ..schemas.entities import SCHEMAS
 from ..schemas.fast import UUID_RE
-from . import gcpause
-from .pull import CursorError, pull
-from .push import Push
-
-bp = Blueprint("sync", __name__, url_prefix="/api/sync")
-csrf.exempt(bp)
-
 
 CLIENT_ID_RE = re.compile(r"[^\x00-\x1f\x7f]{1,64}\Z")  # stored in the ledger: no control characters
 MAX_SEQ = 2**53 - 1  # the largest integer a JavaScript client counts exactly (bounds seq and base_version)
@@ -99,60 +93,16 @@ def fast_envelope(body: dict):
     return {"client_id": client_id, "ops": ops}
 
 
-@bp.post("/push")
-@auth_required()
-def push():
-    with gcpause.paused():  # parsing 500 ops is part of the push's garbage, too (see gcpause.py)
-        return _push()
+def slow_envelope(body: dict) -> dict:
+    """The envelope through the schema, in the shape fast_envelope gives; raises ValidationError."""
+    data = PushEnvelope().load(body)
+    for op in data["ops"]:
+        op["fields"] = op.pop("fields_")  # "fields" is a Schema attribute: the schema loads it under another name
+        op["op_id"], op["id"] = str(op["op_id"]), str(op["id"])
+    return data
 
 
-def _push():
-    body = json_body()  # a body over 2 MiB, announced or chunked, never gets here (api/json_body.py)
-    ops = body.get("ops")
-    if isinstance(ops, list) and len(ops) > current_app.config["SYNC_MAX_OPS"]:
-        raise ApiError(413, f"A push may hold at most {current_app.config['SYNC_MAX_OPS']} ops; "
-                            "send the outbox in smaller batches. Nothing was applied.")
+def load(body: dict) -> dict:
+    """{"client_id", "ops"} of a push body, ops with edited_at parsed; raises ValidationError."""
     data = fast_envelope(body)
-    if data is None:  # something is off: let marshmallow find it and name it
-        try:
-            data = PushEnvelope().load(body)
-        except ValidationError as err:
-            return validation_error(err.messages, 400)
-        data["ops"] = [{**op, "op_id": str(op["op_id"]), "id": str(op["id"]), "fields": op.pop("fields_")}
-                       for op in data["ops"]]
-    ops = data["ops"]
-    db.session.commit()  # end the auth read transaction before taking the write lock
-    try:
-        push = Push(db.session, g.actor, data["client_id"])
-        results = push.run(ops)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    # The server's newest version after this push (the push held the counter's lock until its
-    # commit, so nothing newer existed then). Not a pull cursor: pulling from it could skip other
-    # users' changes, so phones keep their own cursor.
-    # Encoded here, while the collector is still paused: the push's objects then die by reference
-    # counting before it resumes, instead of being walked by it.
-    return json_response({"results": results, "cursor": push.versions.value})
-
-
-@bp.get("/pull")
-@auth_required()
-def pull_view():
-    try:
-        cursor = int(request.args.get("cursor", "0"))
-        limit = int(request.args.get("limit", current_app.config["PULL_DEFAULT_LIMIT"]))
-    except ValueError:
-        raise ApiError(400, "cursor and limit must be whole numbers.", "bad_cursor")
-    if cursor < 0:
-        raise ApiError(400, "The cursor must not be negative.", "bad_cursor")
-    if not 1 <= limit <= current_app.config["PULL_MAX_LIMIT"]:
-        raise ApiError(400, f"limit must be between 1 and {current_app.config['PULL_MAX_LIMIT']}.", "bad_request")
-    try:
-        # A page is thousands of short-lived dicts: encoded while the cycle collector is paused,
-        # they die by reference counting instead of being walked by a full collection.
-        with gcpause.paused():
-            return current_app.json.response(pull(db.session, g.actor, cursor, limit))
-    except CursorError as err:
-        raise ApiError(400, str(err), "bad_cursor")
+    return slow_envelope(body) if data is None else data
