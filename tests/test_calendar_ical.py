@@ -1,5 +1,6 @@
 """The pure iCalendar writer and feed content: fixed records in, bytes read back by two parsers."""
 import os
+import re
 import unicodedata
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -10,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.calendar.content import FeedSettings, feed_bytes, window
-from server.calendar.ical import SEQUENCE_MAX, CalendarInfo, Event, calendar_bytes, fold
+from server.calendar.ical import SEQUENCE_MAX, CalendarInfo, Event, calendar_bytes
 
 HEL = ZoneInfo("Europe/Helsinki")
 BASE = "https://crm.example.fi"
 SETTINGS = FeedSettings(base=BASE)
+CONTROL = re.compile(b"[\x00-\x08\x0a-\x1f\x7f]")  # RFC 5545 §3.1: CONTROL
 STAMP = datetime(2026, 1, 10, 12, 30, 15)
 
 
@@ -59,6 +61,7 @@ def parse_both(body: bytes):
 def assert_wire_format(body: bytes):
     assert body.endswith(b"\r\n") and b"\n" not in body.replace(b"\r\n", b"")
     assert b"\r" not in body.replace(b"\r\n", b"")
+    assert not CONTROL.search(body.replace(b"\r\n", b"")), "a control character other than tab"
     for line in body.split(b"\r\n"):
         assert len(line) <= 75, line
         line.decode("utf-8")  # a fold never cuts a character in two
@@ -113,13 +116,26 @@ def test_summary_names_the_customer_once_and_the_rep_in_the_team_feed():
 
 
 def test_long_lines_fold_at_75_octets_without_splitting_finnish_letters():
-    line = "SUMMARY:" + "Äänekosken Öljynvaihtopiste – ÅÄÖ " * 20
-    folded = fold(line)
-    parts = folded.split(b"\r\n")
-    assert len(parts) > 5 and all(len(p) <= 75 for p in parts)
-    assert all(p.startswith(b" ") for p in parts[1:])
-    assert b"".join(p[1:] if i else p for i, p in enumerate(parts)).decode() == line
-    assert fold("SUMMARY:short") == b"SUMMARY:short"
+    title = "Äänekosken Öljynvaihtopiste – ÅÄÖ " * 20
+    body = feed_bytes([activity(title=title, customer_name="")], [], SETTINGS, "x")
+    assert_wire_format(body)
+    lines = body.split(b"\r\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(b"SUMMARY:"))
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith(b" "))
+    assert end - start > 5 and all(lines[i].startswith(b" ") for i in range(start + 1, end))
+    unfolded = b"".join([lines[start], *(line[1:] for line in lines[start + 1:end])]).decode()
+    assert unfolded == "SUMMARY:Käynti: " + title.strip()
+    assert b"SEQUENCE:41" in lines  # a short line stays whole
+
+
+def test_a_backslash_before_a_capital_n_stays_a_backslash():
+    # icalendar alone writes the text C:\New as C:\new on the wire, which parsers read as a line break
+    text = "Tiedosto C:\\New\\Tarjous.pdf, rivi \\N ja \\n"
+    body = feed_bytes([activity(title=text, notes=text, customer_name="")], [], SETTINGS, text)
+    _cal, events, _vcal, vevents = parse_both(body)
+    [(uid, event)] = events.items()
+    assert str(event["SUMMARY"]) == vevents[uid].summary.value == f"Käynti: {text}"
+    assert f"Muistiinpanot: {text}\n" in str(event["DESCRIPTION"]) == vevents[uid].description.value
 
 
 @settings(max_examples=int(os.environ.get("KENTTA_ICAL_EXAMPLES", 150)), deadline=None)

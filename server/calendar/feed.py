@@ -12,7 +12,9 @@ from werkzeug.http import http_date, is_resource_modified
 from ..config import org_timezone_name
 from ..extensions import csrf, db
 from ..models import User, utcnow
+from ..sync.versions import latest
 from . import query
+from .cache import feed_cache
 from .content import FeedSettings, feed_bytes, window
 from .links import PERSONAL, TEAM, base_url, may_see_team, token_valid
 
@@ -20,7 +22,7 @@ bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 csrf.exempt(bp)
 
 # Part of every ETag: bump it when the output format changes, so clients fetch the new shape.
-FORMAT = "kentta-ical-1"
+FORMAT = "kentta-ical-2"
 
 
 @bp.get("/<user_id>/<token>.ics")
@@ -34,7 +36,7 @@ def team(user_id: str, token: str):
 
 
 def serve(user_id: str, token: str, team: bool) -> Response:
-    """Check the token, read the rows, answer 304 when the client's copy is current, else the feed."""
+    """Check the token, then answer 304, the kept bytes, or (after a change to this feed) new bytes."""
     user = db.session.get(User, user_id) if len(user_id) <= 36 else None
     if (user is None or not user.active or not token_valid(user, token, TEAM if team else PERSONAL)
             or (team and not may_see_team(user))):
@@ -43,22 +45,35 @@ def serve(user_id: str, token: str, team: bool) -> Response:
                             lang=user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "fi"))
     now = utcnow()
     win = window(now, settings.tz)
-    owner_name, newest = user.name, query.latest_changes()
+    feed, owner_name = identity(user, settings, win), user.name
+    cache = feed_cache()
+    # The counter is read before any row: rows read after it are at least that new, so the bytes
+    # kept under it are never older than it says (PostgreSQL's read committed sees each statement anew).
+    key = (feed, latest(db.session), query.user_names() if team else ())
 
     def read(keys_only: bool):
+        newest = query.latest_changes()
         activities = query.activities(win, None if team else user.id, keys_only)
         tasks = [] if team else query.open_tasks(win, user.id, keys_only)
-        tag = etag(user, settings, win, activities, tasks)
-        return activities, tasks, tag, last_modified(activities, tasks, newest, win, now)
+        return activities, tasks, etag(feed, activities, tasks), last_modified(activities, tasks, newest, win, now)
 
-    if request.if_none_match or request.if_modified_since:
-        _a, _t, tag, modified = read(keys_only=True)
-        if not is_resource_modified(request.environ, etag=tag, last_modified=modified):
-            return Response(status=304, headers=validators(tag, modified))
-    # The ETag sent is the one of the rows serialised, even if something changed in between.
-    activities, tasks, tag, modified = read(keys_only=False)
-    db.session.rollback()  # end the read transaction before the (slower) serialising
-    body = feed_bytes(activities, tasks, settings, owner_name)
+    found = cache.validators.get(key)
+    if found is None:  # something changed somewhere: the narrow read tells whether this feed did
+        _activities, _tasks, tag, modified = read(keys_only=True)
+        cache.validators.put(key, (tag, modified))
+    else:
+        tag, modified = found
+    if (request.if_none_match or request.if_modified_since) and not is_resource_modified(
+            request.environ, etag=tag, last_modified=modified):
+        return Response(status=304, headers=validators(tag, modified))
+    body = cache.bodies.get(tag)
+    if body is None:
+        # The ETag sent is the one of the rows serialised, even if something changed in between.
+        activities, tasks, tag, modified = read(keys_only=False)
+        db.session.rollback()  # end the read transaction before the (slower) serialising
+        body = feed_bytes(activities, tasks, settings, owner_name)
+        cache.bodies.put(tag, body)
+        cache.validators.put(key, (tag, modified))
     headers = validators(tag, modified)
     headers["Content-Disposition"] = 'inline; filename="kentta.ics"'
     return Response(body, 200, headers, content_type="text/calendar; charset=utf-8")
@@ -69,13 +84,17 @@ def validators(tag: str, modified) -> dict:
             "X-Robots-Tag": "noindex"}
 
 
-def etag(user, settings: FeedSettings, win, activities: list, tasks: list) -> str:
-    """Digest everything the body is made of: row versions, joined rows, names, settings, window."""
+def identity(user, settings: FeedSettings, win) -> tuple:
+    """Name everything a feed's bytes depend on besides its rows: whose, which, and settings, window."""
+    return (FORMAT, "team" if settings.team else "own", user.id, str(user.calendar_generation), user.name,
+            settings.lang, settings.tz, settings.base, win.first_day.isoformat())
+
+
+def etag(feed: tuple, activities: list, tasks: list) -> str:
+    """Digest everything the body is made of: the feed's identity, row versions, joined rows, names."""
     # A deleted or re-assigned visit leaves the row set, an edit raises a version, a customer's new
     # address raises its version, and the window's first day moves daily: each changes the digest.
-    h = hashlib.sha256()
-    h.update("|".join((FORMAT, "team" if settings.team else "own", user.id, str(user.calendar_generation),
-                       user.name, settings.lang, settings.tz, settings.base, win.first_day.isoformat())).encode())
+    h = hashlib.sha256("|".join(feed).encode())
     for r in activities:
         h.update(f"\na{r['id']}:{r['version']}:{r['customer_version']}:{r['contact_version']}:"
                  f"{r.get('owner_name')}".encode())

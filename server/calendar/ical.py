@@ -1,19 +1,23 @@
-"""Write iCalendar (RFC 5545) bytes: events in, a VCALENDAR out. Pure: no Flask, no database.
+"""Write iCalendar (RFC 5545) bytes with the icalendar package: events in, a VCALENDAR out.
 
-Written by hand rather than with the icalendar package: a 2 000-event feed is served on every
-poll of every subscribed calendar, and plain string building is several times faster (see
-scripts/bench_ical.py). Tests parse the output with icalendar and vobject.
+Pure: no Flask, no database. icalendar escapes TEXT values, formats dates, folds lines at 75
+octets and ends them with CRLF; this module only decides what goes in. Serialising is the slow
+part of a feed, so feed.py keeps the bytes (cache.py) and rebuilds only when the data changes.
 """
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
-MAX_OCTETS = 75                    # RFC 5545 §3.1: lines longer than this are folded
+from icalendar import Calendar, vDatetime, vDDDTypes, vDuration, vInt, vText, vUri
+from icalendar import Event as VEvent
+
 SEQUENCE_MAX = 2**31 - 1           # SEQUENCE is an INTEGER: a signed 32-bit value
 PRODID = "-//Kentta//Kentta CRM//FI"
 
-# Content lines may not hold control characters other than tab (RFC 5545 §3.1, CONTROL).
-_FORBIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+# Content lines may not hold control characters other than tab (RFC 5545 §3.1, CONTROL); line
+# breaks are kept here because icalendar writes them as \n.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HIDDEN_BACKSLASH = "\x00"         # never in a Text: _FORBIDDEN takes every NUL out
 
 
 @dataclass(frozen=True)
@@ -40,79 +44,74 @@ class CalendarInfo:
     name: str
     description: str | None = None
     timezone: str | None = None    # a display hint only: every time is written in UTC
-    refresh: str = "PT1H"
+    refresh: timedelta = timedelta(hours=1)
 
 
-def text(value: str) -> str:
-    """Escape a TEXT value: backslash, semicolon, comma, newline; drop other control characters."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    # str.replace runs in C; a control character is rare enough to pay for a regex only when present
-    return _FORBIDDEN.sub("", value) if _FORBIDDEN.search(value) else value
+class Text(vText):
+    """A TEXT value with the control characters iCalendar forbids taken out."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: str):
+        return super().__new__(cls, _FORBIDDEN.sub("", value) if _FORBIDDEN.search(value) else value)
+
+    def to_ical(self) -> bytes:
+        # icalendar reads a backslash before a capital N as a line break (its spelling of \n), so a
+        # user's "C:\New" would come out broken in two: keep backslashes out of its sight.
+        if "\\N" not in self:
+            return super().to_ical()
+        hidden = vText(self.replace("\\", _HIDDEN_BACKSLASH)).to_ical()
+        return hidden.replace(_HIDDEN_BACKSLASH.encode(), b"\\\\")
 
 
-def utc(value: datetime) -> str:
-    """Format an instant as a UTC DATE-TIME (form #2, with Z)."""
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc)
-    # isoformat + replace is several times faster than strftime, and a feed formats ~5 per event
-    return value.replace(tzinfo=None, microsecond=0).isoformat().replace("-", "").replace(":", "") + "Z"
+def utc(value: datetime) -> vDatetime:
+    """Make an instant a UTC DATE-TIME (form #2, with Z), whole seconds."""
+    aware = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return vDatetime(aware.replace(microsecond=0))
 
 
-def day(value: date) -> str:
-    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
-
-
-def fold(line: str) -> bytes:
-    """Encode one content line as UTF-8, folded to at most 75 octets without splitting a character."""
-    raw = line.encode("utf-8")
-    if len(raw) <= MAX_OCTETS:
-        return raw
-    parts, start, limit = [], 0, MAX_OCTETS
-    while start < len(raw):
-        end = min(start + limit, len(raw))
-        while end < len(raw) and (raw[end] & 0xC0) == 0x80:  # never cut inside a UTF-8 sequence
-            end -= 1
-        parts.append(raw[start:end])
-        start, limit = end, MAX_OCTETS - 1  # continuation lines begin with one space
-    return b"\r\n ".join(parts)
-
-
-def event_lines(ev: Event) -> list:
-    """List the content lines of one VEVENT, unfolded."""
-    if isinstance(ev.start, datetime):
-        when = [f"DTSTART:{utc(ev.start)}", f"DTEND:{utc(ev.end)}"]
-    else:
-        when = [f"DTSTART;VALUE=DATE:{day(ev.start)}", f"DTEND;VALUE=DATE:{day(ev.end)}"]
-    lines = ["BEGIN:VEVENT", f"UID:{text(ev.uid)}", f"SEQUENCE:{min(max(ev.sequence, 0), SEQUENCE_MAX)}",
-             f"DTSTAMP:{utc(ev.stamp)}"]
+def vevent(ev: Event) -> VEvent:
+    """Build one VEVENT component."""
+    item = VEvent()
+    item["UID"] = Text(ev.uid)
+    item["SEQUENCE"] = vInt(min(max(ev.sequence, 0), SEQUENCE_MAX))
+    item["DTSTAMP"] = utc(ev.stamp)
     if ev.created is not None:
-        lines.append(f"CREATED:{utc(ev.created)}")
-    lines.append(f"LAST-MODIFIED:{utc(ev.modified)}")
-    lines += when
-    lines.append(f"SUMMARY:{text(ev.summary)}")
+        item["CREATED"] = utc(ev.created)
+    item["LAST-MODIFIED"] = utc(ev.modified)
+    if isinstance(ev.start, datetime):
+        item["DTSTART"], item["DTEND"] = utc(ev.start), utc(ev.end)
+    else:  # vDDDTypes of a date carries VALUE=DATE
+        item["DTSTART"], item["DTEND"] = vDDDTypes(ev.start), vDDDTypes(ev.end)
+    item["SUMMARY"] = Text(ev.summary)
     if ev.location:
-        lines.append(f"LOCATION:{text(ev.location)}")
+        item["LOCATION"] = Text(ev.location)
     if ev.description:
-        lines.append(f"DESCRIPTION:{text(ev.description)}")
+        item["DESCRIPTION"] = Text(ev.description)
     if ev.url:
-        lines.append(f"URL:{ev.url}")  # a URI value is not TEXT: no escaping
-    lines.append(f"STATUS:{ev.status}")
-    lines.append("TRANSP:OPAQUE" if ev.busy else "TRANSP:TRANSPARENT")
-    lines.append("END:VEVENT")
-    return lines
+        item["URL"] = vUri(ev.url)
+    item["STATUS"] = vText(ev.status)
+    item["TRANSP"] = vText("OPAQUE" if ev.busy else "TRANSPARENT")
+    return item
+
+
+def calendar(info: CalendarInfo, events) -> Calendar:
+    """Build the VCALENDAR with its calendar-level properties and one VEVENT per event."""
+    cal = Calendar()
+    for key, value in (("VERSION", "2.0"), ("PRODID", PRODID), ("CALSCALE", "GREGORIAN"), ("METHOD", "PUBLISH")):
+        cal[key] = vText(value)
+    cal["NAME"] = cal["X-WR-CALNAME"] = Text(info.name)
+    if info.description:
+        cal["DESCRIPTION"] = cal["X-WR-CALDESC"] = Text(info.description)
+    if info.timezone:
+        cal["X-WR-TIMEZONE"] = Text(info.timezone)
+    cal["REFRESH-INTERVAL"] = vDuration(info.refresh, params={"VALUE": "DURATION"})
+    cal["X-PUBLISHED-TTL"] = vDuration(info.refresh)
+    for ev in events:
+        cal.add_component(vevent(ev))
+    return cal
 
 
 def calendar_bytes(info: CalendarInfo, events) -> bytes:
-    """Serialise a whole VCALENDAR with CRLF line endings."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"NAME:{text(info.name)}", f"X-WR-CALNAME:{text(info.name)}"]
-    if info.description:
-        lines += [f"DESCRIPTION:{text(info.description)}", f"X-WR-CALDESC:{text(info.description)}"]
-    if info.timezone:
-        lines.append(f"X-WR-TIMEZONE:{text(info.timezone)}")
-    lines += [f"REFRESH-INTERVAL;VALUE=DURATION:{info.refresh}", f"X-PUBLISHED-TTL:{info.refresh}"]
-    for ev in events:
-        lines += event_lines(ev)
-    lines.append("END:VCALENDAR")
-    return b"\r\n".join(map(fold, lines)) + b"\r\n"
+    """Serialise a whole VCALENDAR (UTF-8, folded, CRLF) in the order built."""
+    return calendar(info, events).to_ical(sorted=False)

@@ -60,3 +60,8 @@ def latest_changes():
     # index makes each lookup one index step.
     newest = [select(m.updated_at).order_by(m.version.desc()).limit(1).scalar_subquery() for m in (Activity, Task)]
     return db.session.execute(select(*newest)).one()
+
+
+def user_names() -> tuple:
+    """Read every user's (id, name): the team feed names reps, and a rename moves no sync version."""
+    return tuple(tuple(row) for row in db.session.execute(select(User.id, User.name).order_by(User.id)))
