@@ -28,17 +28,17 @@ def test_cursor_does_not_skip_when_the_whole_page_moves(postgres_url, monkeypatc
     assert client.post("/api/sync/push", json={"client_id": "a", "ops": [_op(r, "old") for r in first + later]},
                        headers=headers).status_code == 200
 
-    real_plan, moved = pull_module._plan, []
+    real_rows_query, moved = pull_module._rows_query, []
 
-    def plan_then_move(entity):
+    def rows_query_then_move(entity):
         if entity == "customer" and not moved:  # between the two queries of the first page
             moved.append(True)
             other = app.test_client().post("/api/sync/push", json={"client_id": "b", "ops": [_op(r, "new", 10) for r in first]},
                                            headers=headers)
             assert other.status_code == 200
-        return real_plan(entity)
+        return real_rows_query(entity)
 
-    monkeypatch.setattr(pull_module, "_plan", plan_then_move)
+    monkeypatch.setattr(pull_module, "_rows_query", rows_query_then_move)
     seen, cursor = set(), 0
     while True:
         body = client.get(f"/api/sync/pull?cursor={cursor}&limit=5", headers=headers).json

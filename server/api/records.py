@@ -3,8 +3,7 @@ from sqlalchemy import and_, exists, false, func, select
 
 from ..entities import ENTITIES, Entity
 from ..extensions import db
-from ..sync.reads import convs
-from ..wire import instant
+from ..sync.codec import CODECS
 
 # Filters a list accepts besides q/page/per_page ("owner" is an alias of owner_id).
 FILTERS = {
@@ -23,12 +22,8 @@ ORDER = {
 
 
 def record_json(entity: str, row) -> dict:
-    """A stored row (mapping) in the REST/pull shape: id, version, deleted, timestamps, fields."""
-    out = {"id": row["id"], "version": row["version"], "deleted": row["deleted"],
-           "created_at": instant(row["created_at"]), "updated_at": instant(row["updated_at"])}
-    for name, conv in convs(entity):
-        out[name] = conv(row[name]) if conv else row[name]
-    return out
+    """A stored row (mapping) in the REST shape: id, version, deleted, timestamps, fields."""
+    return CODECS[entity].record(row)
 
 
 def load_one(entity: str, record_id: str):

@@ -1,6 +1,6 @@
 """marshmallow schemas for the synced entities, shared by REST, sync and import.
 
-They validate input only: output goes through `server.wire`, which is much faster for pulls.
+They validate input only: output goes through the entity codecs (`server.sync.codec`), much faster for pulls.
 """
 import uuid
 

@@ -10,24 +10,10 @@ committed can never be skipped.
 from sqlalchemy import bindparam, literal, select, union_all
 
 from ..entities import ENTITIES
-from ..wire import instant
-from .store import convs
+from .codec import CODECS
 from .versions import latest
 
 PULLED = ("customer", "contact", "activity", "task", "delivery", "conflict")
-_COLUMNS = {}
-
-
-def _plan(entity):
-    """Columns to select, the data keys, and (position, name, converter) for values needing one."""
-    if entity not in _COLUMNS:
-        table = ENTITIES[entity].table
-        names = ("id", "version", "deleted", "created_at", "updated_at") + ENTITIES[entity].fields
-        keys = names[3:]
-        special = [(i, name, conv) for i, (name, conv) in enumerate(convs(entity), start=2) if conv]
-        special = [(0, "created_at", instant), (1, "updated_at", instant)] + special
-        _COLUMNS[entity] = ([table.c[n] for n in names], (keys, special))
-    return _COLUMNS[entity]
 
 
 # The queries are built once, with the cursor range, the page size and the user as parameters:
@@ -55,7 +41,12 @@ def _build_next_versions():
 
 
 _NEXT_VERSIONS = _build_next_versions()
-_ROWS = {entity: _visible(select(*_plan(entity)[0]), entity) for entity in PULLED}
+_ROWS = {entity: _visible(select(*CODECS[entity].record_columns), entity) for entity in PULLED}
+
+
+def _rows_query(entity):
+    """The page's second query for one table (a seam: the pull-race test commits a push right here)."""
+    return _ROWS[entity]
 
 
 class CursorError(ValueError):
@@ -79,23 +70,14 @@ def pull(session, actor, cursor: int, limit: int) -> dict:
     for i, entity in enumerate(PULLED):
         if i not in present:
             continue
-        field_convs = _plan(entity)[1]
-        for row in session.execute(_ROWS[entity], {**params, "high": upto}).all():
-            candidates.append((row[1], entity, row, field_convs))
+        for row in session.execute(_rows_query(entity), {**params, "high": upto}).all():
+            candidates.append((row[1], entity, row))
     candidates.sort(key=lambda c: c[0])
     page = candidates
     changes, formatted = [], {}  # one push stamps many rows alike: format each value once a page
-    for version, entity, row, (keys, special) in page:
-        values = row[3:]
-        data = dict(zip(keys, values))  # built in C; only dates, instants and money need converting
-        for i, name, conv in special:
-            value = values[i]
-            if value is not None:
-                key = (conv, value)
-                if key not in formatted:
-                    formatted[key] = conv(value)
-                data[name] = formatted[key]
-        changes.append({"entity": entity, "id": row[0], "version": version, "deleted": row[2], "data": data})
+    for version, entity, row in page:
+        changes.append({"entity": entity, "id": row[0], "version": version, "deleted": row[2],
+                        "data": CODECS[entity].data_of_row(row, formatted)})
     # With more to come the cursor is `upto`, not the last row sent: a row at or below upto was
     # committed before the counter was read, and later commits only move rows above it, so the
     # second query saw every row that exists there (even if all of them moved and the page is empty).

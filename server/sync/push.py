@@ -12,8 +12,8 @@ from ..entities import ENTITIES, CASCADE, NULLIFY
 from ..models import QuarantinedOp, new_op_id
 from ..schemas.fast import UUID_RE
 from ..schemas.fields import BUSINESS_ID_RE, postal_code_problem
-from ..wire import instant
 from . import gcpause, hooks, ledger, rules, validation
+from .codec import instant
 from .hooks import Changed
 from .merge import (AT, DELETED, USER, Lost, Op, changed_since, create_meta, merge_delete, merge_put, stamp,
                     unseen)

@@ -1,28 +1,14 @@
-"""The queries that load a push's records by id, built once per entity and database, and each
-entity's converters from stored to wire values.
+"""The queries that load a push's records by id, built once per entity and database.
 
 A push looks up ~500 ids at a time in one query per entity: the records it changes (whole, with
 their field metadata), the records it only points at (id and tombstone flag), and customers by
 Y-tunnus.
 """
-from datetime import datetime
-
 import orjson
-from sqlalchemy import ARRAY, String, Text, any_, bindparam, cast, func, select, type_coerce
+from sqlalchemy import ARRAY, Text, any_, bindparam, cast, func, select
 
 from ..entities import ENTITIES
-from ..wire import converters, day, instant
-
-_CONVS = {}
-
-
-def convs(entity: str):
-    """[(field, wire converter or None)] of an entity, in column order."""
-    if entity not in _CONVS:
-        e = ENTITIES[entity]
-        _CONVS[entity] = converters(e.table, e.fields)
-    return _CONVS[entity]
-
+from .codec import CODECS
 
 _QUERIES: dict = {}
 READ: dict = {}  # query -> (fields (the first columns), [(field, wire converter)])
@@ -56,37 +42,16 @@ def by_ids(entity: str, light: bool, dialect):
         if light:
             query = select(table.c.id, table.c.deleted).where(condition)
         else:
-            read = [_read_as(table.c[name], conv, dialect) for name, conv in convs(entity)]
+            codec = CODECS[entity]
+            read = [codec.read_column(name, dialect) for name in codec.fields]
             # the bookkeeping columns last, in the order _rec takes them; field_meta as its text,
             # decoded by orjson (the JSON type would use json.loads). Creation time and search text
             # are never read: an update sets updated_at, and search_text when a searched field changes.
             query = select(*[column for column, _conv in read], table.c.id, table.c.version, table.c.deleted,
                            cast(table.c.field_meta, Text).label("field_meta")).where(condition)
-            READ[query] = (tuple(name for name, _conv in convs(entity)),
-                           [(name, conv) for (name, _c), (_col, conv) in zip(convs(entity), read) if conv])
+            READ[query] = (codec.fields, [(name, conv) for name, (_col, conv) in zip(codec.fields, read) if conv])
         _QUERIES[key] = (query, make_param)
     return _QUERIES[key]
-
-
-def _read_as(column, conv, dialect):
-    """(column to select, converter of what it gives to the wire form).
-
-    SQLite keeps instants and dates as ISO text: read as text, their wire form is a slice of it,
-    instead of a datetime parsed by SQLAlchemy and formatted again (two per visit, every prefetch).
-    """
-    if dialect.name == "sqlite" and conv in (instant, day):
-        return type_coerce(column, String).label(column.name), (_wire_instant_of_text if conv is instant else None)
-    return column, conv
-
-
-def _wire_instant_of_text(text):
-    """SQLite's stored "2026-11-20 08:15:00.000000" as the wire's "2026-11-20T08:15:00Z" (what
-    instant() makes of the datetime it holds); any other stored form goes the long way."""
-    if text is None:
-        return None
-    if len(text) >= 19 and text[10] == " " and text[19:20] in ("", "."):
-        return f"{text[:10]}T{text[11:19]}Z"
-    return instant(datetime.fromisoformat(text))
 
 
 def by_business_ids(dialect):

@@ -11,24 +11,9 @@ from ..entities import ENTITIES, INSERT_ORDER, children_of, search_text
 from ..models import User, utcnow
 from .merge import State
 from .meta import load_json, pack, pack_json, unpack
-from .reads import READ, by_business_ids, by_ids, convs
+from .codec import CODECS
+from .reads import READ, by_business_ids, by_ids
 from .writer import meta_as_text, write
-
-_CONV_OF: dict = {}
-
-
-def _wire_of(entity: str, native: dict) -> dict:
-    """The wire view of the entity's fields among `native` column values (for callers that have
-    only native values: cascades, follow-ups, conflict records)."""
-    converters = _CONV_OF.get(entity)
-    if converters is None:
-        converters = _CONV_OF[entity] = dict(convs(entity))
-    out = {}
-    for name, value in native.items():
-        if name in converters:
-            conv = converters[name]
-            out[name] = conv(value) if conv else value  # the converters map None to None
-    return out
 
 
 @dataclass(slots=True)
@@ -162,10 +147,10 @@ class Store:
         column of `native`, converted). The record keeps `meta` itself (pass a fresh dict)."""
         now = self.now
         meta = {} if meta is None else meta
-        row = {**(_DEFAULTS.get(entity) or _defaults(entity)), **native, "id": record_id, "version": version,
+        codec = CODECS[entity]
+        row = {**codec.defaults, **native, "id": record_id, "version": version,
                "deleted": False, "created_at": now, "updated_at": now, "field_meta": meta}
-        values = {**(_DEFAULT_VALUES.get(entity) or _default_values(entity)),
-                  **(wire if wire is not None else _wire_of(entity, native))}
+        values = {**codec.default_values, **(wire if wire is not None else codec.values(native))}
         rec = Rec(entity, record_id, row, State(values, meta, False, version), True, True)
         self.cache[(entity, record_id)] = rec
         self.created.append(rec)
@@ -178,7 +163,7 @@ class Store:
         values = rec.state.values  # holds every column already (loaded or created): no new keys
         old_bid = values.get("business_id")
         rec.row.update(native)
-        values.update(wire if wire is not None else _wire_of(rec.entity, native))
+        values.update(wire if wire is not None else CODECS[rec.entity].values(native))
         if "business_id" in native:
             self._track_bid(rec, old_bid)
         rec.state.meta.update(meta)
@@ -222,24 +207,3 @@ class Store:
 
 _SEARCHED = {name: frozenset(entity.search) for name, entity in ENTITIES.items()}
 _USER_IDS = select(User.id)
-_DEFAULTS: dict = {}
-_DEFAULT_VALUES: dict = {}
-
-
-def _default_values(entity: str) -> dict:
-    """The wire view of a new row's defaults."""
-    if entity not in _DEFAULT_VALUES:
-        row = _defaults(entity)
-        _DEFAULT_VALUES[entity] = {name: (conv(row[name]) if conv and row[name] is not None else row[name])
-                                   for name, conv in convs(entity)}
-    return _DEFAULT_VALUES[entity]
-
-
-def _defaults(entity: str) -> dict:
-    """Column defaults of a table, as a new row starts (computed once per entity)."""
-    if entity not in _DEFAULTS:
-        _DEFAULTS[entity] = {
-            c.name: (c.default.arg if c.default is not None and c.default.is_scalar else None)
-            for c in ENTITIES[entity].table.columns
-        }
-    return _DEFAULTS[entity]

@@ -8,8 +8,7 @@ in), a create's in the order sent (nothing is merged).
 
 from ..entities import ENTITIES
 from ..schemas.fast import fast_load
-from ..wire import day, instant
-from .reads import convs
+from .codec import CODECS, day, instant
 
 _CANONICAL = (instant, day)  # wire converters whose output is exactly fast_load's accepted input
 
@@ -45,7 +44,7 @@ def _wire_plan(entity: str, loaded: dict) -> list:
     if plan is None:
         if len(_WIRE_PLANS) > 10000:  # field sets are few; never grow without bound
             _WIRE_PLANS.clear()
-        plan = _WIRE_PLANS[key] = [(name, conv) for name, conv in convs(entity) if name in loaded]
+        plan = _WIRE_PLANS[key] = [(name, conv) for name, conv in CODECS[entity].convs if name in loaded]
     return plan
 
 
@@ -62,7 +61,7 @@ def schema_for(entity: str):
 def _verbatim(entity: str):
     """The fields whose fast-loaded value is not their wire form (instants, dates), or None when
     some field needs converting (money) or is not a column."""
-    columns = dict(convs(entity))
+    columns = CODECS[entity].conv_of
     if not set(schema_for(entity).load_fields) <= set(columns):
         return None
     if any(conv is not None and conv not in _CANONICAL for conv in columns.values()):
