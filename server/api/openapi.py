@@ -11,7 +11,8 @@ from ..entities import ENTITIES
 from ..schemas.entities import SCHEMAS
 from .auth import LoginSchema
 from ..reminders import hosts
-from .openapi_schemas import INSTANT_OUT, UUID, char_class, components, field_schema, input_schema
+from ..sync.envelope import CLIENT_ID_RE
+from .openapi_schemas import INSTANT_OUT, UUID, char_class, components, ecma, field_schema, input_schema
 from .records import ALIASES, FILTERS
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
@@ -112,7 +113,8 @@ def sync_paths(spec: dict) -> None:
                                                              "version and deleted)."}})
     spec["paths"]["/api/sync/push"] = {"post": {
         "summary": "Push an outbox of ops (SPEC §5); all applied in one transaction",
-        "requestBody": body(obj({"client_id": {"type": "string", "minLength": 1, "maxLength": 64},
+        "requestBody": body(obj({"client_id": {"type": "string", "minLength": 1, "maxLength": 64,
+                                               "pattern": ecma(CLIENT_ID_RE)},
                                  "ops": {"type": "array", "items": op,
                                          "description": "At most 500 ops and 2 MiB, else 413 and nothing applied."}})),
         "responses": {"200": ok("A result per op", obj({"results": {"type": "array", "items": result}, "cursor": INT})),

@@ -226,14 +226,16 @@ def _general_postal_code() -> str:
 
 def postal_code_rule(customer: dict, partial: bool) -> None:
     """A Finnish postal code is five digits; a create without `country` is in Finland, a patch
-    without it gets the general rule (the stored country is not in the request)."""
+    without it must fit the stored country, which the request does not show (five digits fit any)."""
     field = CustomerSchema._declared_fields["postal_code"]
     finnish = {"type": "string", "nullable": True, "pattern": text_pattern(field, "[0-9]{5}")}
     general = {"type": "string", "nullable": True, "pattern": text_pattern(field, f"(?:{_general_postal_code()})")}
     is_fi = {"type": "string", "enum": ["FI"]}
     branches = [{"properties": {"country": is_fi, "postal_code": finnish}},
-                {"properties": {"country": {"not": is_fi}, "postal_code": general}}]
-    branches[0 if partial else 1]["required"] = ["country"]
+                {"required": ["country"], "properties": {"country": {"not": is_fi}, "postal_code": general}}]
+    if partial:  # a code alone must fit the stored country: the document can promise only five digits
+        branches[0]["required"] = ["country"]
+        branches.append({"not": {"required": ["country"]}, "properties": {"postal_code": finnish}})
     customer["anyOf"] = branches
 
 
