@@ -154,7 +154,7 @@ def test_push_endpoints_on_allowed_ports_are_kept(endpoint, allowed):
 
 
 def test_subscribing_on_another_port_of_a_push_service_is_400(client, users):
-    from test_push_api import sub_json
+    from test_webpush_api import sub_json
     response = client.post("/api/push/subscriptions", json=sub_json("https://fcm.googleapis.com:8443/fcm/send/x"),
                            headers=users.rep_h)
     assert_error(response, 400, "endpoint")
@@ -181,7 +181,7 @@ def test_nul_in_a_form_field_is_400_naming_it(client):
 @pytest.mark.parametrize("endpoint", ["https://fcm.googleapis.com/fcm/send/a\x00b", "https://fcm.googleapis.com/a b",
                                       "https://fcm.googleapis.com/a\nb"])
 def test_push_endpoints_with_control_characters_are_400(client, users, endpoint):
-    from test_push_api import sub_json
+    from test_webpush_api import sub_json
     assert_error(client.post("/api/push/subscriptions", json=sub_json(endpoint), headers=users.rep_h), 400, "endpoint")
     assert_error(client.delete("/api/push/subscriptions", json={"endpoint": endpoint}, headers=users.rep_h),
                  400, "endpoint")

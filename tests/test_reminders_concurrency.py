@@ -20,7 +20,7 @@ from push_receiver import PushReceiver
 from server import create_app
 from server.config import TestConfig
 from server.extensions import db
-from server.models import PushSubscription, ReminderSend, User
+from server.models import ReminderSend, User, WebPushSubscription
 from server.reminders.vapid import generate_file
 from server.sync.rules import Actor
 from server.sync.versions import ensure_counter
@@ -51,8 +51,8 @@ def test_two_processes_at_once_send_each_reminder_exactly_once(kind, request, tm
         browsers = [receiver.browser("phone"), receiver.browser("laptop")]
         for browser in browsers:
             keys = browser.subscription["keys"]
-            db.session.add(PushSubscription(user_id=rep.id, endpoint=browser.endpoint, p256dh=keys["p256dh"],
-                                            auth=keys["auth"]))
+            db.session.add(WebPushSubscription(user_id=rep.id, endpoint=browser.endpoint, p256dh=keys["p256dh"],
+                                               auth=keys["auth"]))
         db.session.commit()
         server = Actor(id=None, role="admin")
         customer = write_one(server, "customer", None, "put", {"name": "Kahvila Aalto", "owner_id": rep.id})["id"]

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from push_receiver import PushReceiver, configure_app, verify_vapid
 from server.extensions import db
-from server.models import PushSubscription, ReminderSend
+from server.models import ReminderSend, WebPushSubscription
 from server.reminders.due import queue_due
 from server.reminders.messages import MAX_PAYLOAD_BYTES, encode, task_message
 from server.reminders.run import send_reminders
@@ -92,7 +92,7 @@ def test_a_due_reminder_reaches_every_device_of_the_assignee_once(app, client, u
     assert again.exit_code == 0 and "sent 0" in again.output
     send_reminders(now=now_utc() + timedelta(hours=1))
     assert len(receiver.received) == 2
-    subs = db.session.scalars(select(PushSubscription).where(PushSubscription.user_id == users.rep.id)).all()
+    subs = db.session.scalars(select(WebPushSubscription).where(WebPushSubscription.user_id == users.rep.id)).all()
     assert [s.success_count for s in subs] == [1, 1] and all(s.last_success_at for s in subs)
 
 
@@ -135,7 +135,7 @@ def test_410_removes_the_subscription_and_the_rest_still_go(client, users, custo
     make_task(client, users, customer, now_utc() - timedelta(minutes=5))
     counts = send_reminders()
     assert (counts.get("gone"), counts.get("sent")) == (1, 1)
-    endpoints = set(db.session.scalars(select(PushSubscription.endpoint)))
+    endpoints = set(db.session.scalars(select(WebPushSubscription.endpoint)))
     assert phone.endpoint not in endpoints and laptop.endpoint in endpoints
     gone = rows(status="gone")
     assert len(gone) == 1 and gone[0].subscription_id is None and gone[0].last_status_code == 410
@@ -167,7 +167,7 @@ def test_429_and_5xx_are_retried_on_a_later_run_with_backoff(client, users, cust
 
 def test_unreachable_push_service_is_retried(app, client, users, customer, push_env):
     receiver, phone, *_ = push_env
-    sub = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == phone.endpoint))
+    sub = db.session.scalar(select(WebPushSubscription).where(WebPushSubscription.endpoint == phone.endpoint))
     sub.endpoint = "http://127.0.0.1:9/push/nobody-listens"  # connection refused
     db.session.commit()
     make_task(client, users, customer, now_utc() - timedelta(minutes=5))

@@ -10,13 +10,13 @@ def register(app) -> None:
     from .auth import bp as auth_bp
     from .me import bp as me_bp
     from .openapi import bp as openapi_bp
-    from .push import bp as push_bp
     from .resources import make_blueprint
     from .settings import bp as settings_bp
+    from .webpush import bp as webpush_bp
 
     errors.register(app)
     json_body.install(app)
-    blueprints = [auth_bp, me_bp, openapi_bp, settings_bp, push_bp]
+    blueprints = [auth_bp, me_bp, openapi_bp, settings_bp, webpush_bp]
     blueprints += [make_blueprint(name) for name in ("customer", "contact", "activity", "task", "delivery", "conflict")]
     for bp in blueprints:
         csrf.exempt(bp)

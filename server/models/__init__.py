@@ -6,7 +6,7 @@ from .contact import Contact
 from .customer import Customer
 from .delivery import Delivery
 from .ledger import OpLedger, QuarantinedOp, SyncCounter
-from .push import PushSubscription, ReminderSend
+from .webpush import ReminderSend, WebPushSubscription
 from .settings import DEFAULT_FOLLOWUP_DELAY_DAYS, DEFAULT_SERVICE_LEVELS, OrgSetting, ServiceLevel
 from .task import Task
 from .user import ROLES, ApiToken, LoginFailure, User, hash_token
@@ -22,8 +22,8 @@ SYNCED = {
 
 __all__ = [
     "Activity", "ApiToken", "Conflict", "Contact", "Customer", "Delivery", "LoginFailure",
-    "OpLedger", "OrgSetting", "PushSubscription", "QuarantinedOp", "ReminderSend", "ROLES", "SYNCED",
+    "OpLedger", "OrgSetting", "QuarantinedOp", "ReminderSend", "ROLES", "SYNCED",
     "ServiceLevel", "SyncCounter",
-    "Task", "User", "DEFAULT_SERVICE_LEVELS", "DEFAULT_FOLLOWUP_DELAY_DAYS", "hash_token",
+    "Task", "User", "WebPushSubscription", "DEFAULT_SERVICE_LEVELS", "DEFAULT_FOLLOWUP_DELAY_DAYS", "hash_token",
     "new_id", "new_op_id", "utcnow",
 ]

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..models import Activity, Customer, PushSubscription, ReminderSend, Task, User
+from ..models import Activity, Customer, ReminderSend, Task, User, WebPushSubscription
 from .hosts import endpoint_host, endpoint_problem
 from .messages import nudge_message, task_message
 
@@ -79,7 +79,8 @@ def queue_due(session, config, now: datetime, tz: ZoneInfo, max_age: timedelta =
     users = sorted({r[1] for r in fresh})
     subs: dict = {}
     for start in range(0, len(users), 500):
-        for sub in session.scalars(select(PushSubscription).where(PushSubscription.user_id.in_(users[start:start + 500]))):
+        chunk = users[start:start + 500]
+        for sub in session.scalars(select(WebPushSubscription).where(WebPushSubscription.user_id.in_(chunk))):
             subs.setdefault(sub.user_id, []).append(sub)
     allowed = config.get("PUSH_ALLOWED_HOSTS")
     stamp = naive_utc(now)

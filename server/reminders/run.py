@@ -9,27 +9,18 @@ from sqlalchemy import delete, update
 
 from ..config import org_timezone_name
 from ..extensions import db
-from ..models import PushSubscription, ReminderSend
+from ..models import ReminderSend, WebPushSubscription
+from . import webpush
 from .due import DEFAULT_MAX_AGE, queue_due
 from .hosts import endpoint_problem
-from .sender import (
-    CLAIM_TIMEOUT,
-    HTTP_TIMEOUT,
-    NoRedirects,
-    claim,
-    claimed,
-    outcome,
-    push_one,
-    retry_after_seconds,
-    still_wanted,
-)
+from .sender import CLAIM_TIMEOUT, claim, claimed, outcome, retry_after_seconds, still_wanted
 from .vapid import load_keys, subject
 
 BATCH = 20
 
 
 def send_reminders(now: datetime | None = None, batch: int = BATCH, max_age: timedelta = DEFAULT_MAX_AGE,
-                   progress=None, http_timeout: float = HTTP_TIMEOUT) -> dict:
+                   progress=None, http_timeout: float = webpush.HTTP_TIMEOUT) -> dict:
     """Send every due reminder once; return counts by outcome (queued, sent, retry, failed, gone, skipped).
 
     `now` (aware) is injectable for tests; it advances with the wall clock during the run, so
@@ -46,7 +37,7 @@ def send_reminders(now: datetime | None = None, batch: int = BATCH, max_age: tim
     session.commit()  # start from fresh reads
     counts = Counter(queued=queue_due(session, config, current(), ZoneInfo(org_timezone_name()), max_age))
     session.commit()
-    http, sub_claim = NoRedirects(), subject(config)
+    http, sub_claim = webpush.NoRedirects(), subject(config)
     timeout = timedelta(seconds=config.get("REMINDER_CLAIM_TIMEOUT_SECONDS", CLAIM_TIMEOUT.total_seconds()))
     gone: set = set()
     try:
@@ -76,7 +67,7 @@ def _deliver(session, http, keys, sub_claim, row: dict, token: str, now: datetim
         _finish(session, row, token, status="failed", last_error=problem[:500])
         _count(session, row["subscription_id"], ok=False, at=naive)
         return "failed"
-    code, retry_after, error = push_one(http, keys, row, sub_claim, timeout)
+    code, retry_after, error = webpush.send(http, keys, row, sub_claim, timeout)
     status, wait = outcome(code, row["attempts"], retry_after_seconds(retry_after, now))
     values = dict(status=status, last_status_code=code, last_error=error)
     if status == "sent":
@@ -102,7 +93,7 @@ def _finish(session, row: dict, token: str, **values) -> None:
 
 
 def _count(session, subscription_id: int, ok: bool, at: datetime) -> None:
-    sub = PushSubscription
+    sub = WebPushSubscription
     values = dict(success_count=sub.success_count + 1, last_success_at=at) if ok else \
         dict(failure_count=sub.failure_count + 1, last_failure_at=at)
     session.execute(update(sub).where(sub.id == subscription_id).values(**values)
@@ -117,7 +108,7 @@ def _remove_subscription(session, subscription_id: int) -> None:
                     .execution_options(synchronize_session=False))
     session.execute(update(rs).where(rs.subscription_id == subscription_id).values(subscription_id=None)
                     .execution_options(synchronize_session=False))
-    session.execute(delete(PushSubscription).where(PushSubscription.id == subscription_id)
+    session.execute(delete(WebPushSubscription).where(WebPushSubscription.id == subscription_id)
                     .execution_options(synchronize_session=False))
 
 

@@ -1,4 +1,4 @@
-"""Send queued reminders: claim a batch, push each one, record what the push service said.
+"""The queue of reminder sends: claim a batch, decide what a push service's answer means.
 
 A claim marks rows "sending" with a fresh claim token and commits before any request goes out,
 so two runs never hold one row (PostgreSQL: pick with FOR UPDATE SKIP LOCKED, then update;
@@ -8,31 +8,16 @@ again (at-least-once for that crash; the per-task Topic lets the push service re
 undelivered duplicate).
 """
 import secrets
-import time as clock
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-import requests
-from pywebpush import WebPusher, WebPushException
 from sqlalchemy import and_, or_, select, update
 
-from ..models import PushSubscription, ReminderSend, Task
-from .messages import encode
-from .vapid import VapidKeys, auth_headers
+from ..models import ReminderSend, Task, WebPushSubscription
+from .webpush import ACCEPTED, GONE
 
-ACCEPTED = {200, 201, 202}
-GONE = {404, 410}
 MAX_ATTEMPTS = 8
 CLAIM_TIMEOUT = timedelta(minutes=10)
-HTTP_TIMEOUT = 10  # seconds per request by default; a batch of 20 stays far inside CLAIM_TIMEOUT
-
-
-class NoRedirects(requests.Session):
-    """A push service's redirect is a failure, never a request to wherever it points."""
-
-    def request(self, *args, **kwargs):
-        kwargs["allow_redirects"] = False
-        return super().request(*args, **kwargs)
 
 
 def backoff(attempts: int, retry_after: int | None = None) -> timedelta:
@@ -90,7 +75,7 @@ def claim(session, now: datetime, limit: int, claim_timeout: timedelta = CLAIM_T
 
 def claimed(session, token: str) -> list:
     """The rows this claim holds, as plain dicts joined with their subscription and task."""
-    rs, sub, task = ReminderSend, PushSubscription, Task
+    rs, sub, task = ReminderSend, WebPushSubscription, Task
     query = (select(rs.id, rs.key, rs.kind, rs.user_id, rs.attempts, rs.payload, rs.topic, rs.urgency, rs.ttl,
                     rs.subscription_id, sub.user_id.label("sub_user_id"), sub.endpoint, sub.p256dh, sub.auth,
                     task.deleted.label("task_deleted"), task.status.label("task_status"),
@@ -112,18 +97,3 @@ def still_wanted(row: dict) -> str | None:
         if row["task_remind_at"] is None or f"{row['task_remind_at']:%Y%m%d%H%M}" not in row["key"]:
             return "The reminder time was changed."
     return None
-
-
-def push_one(http, keys: VapidKeys, row: dict, subject: str, timeout: float = HTTP_TIMEOUT):
-    """POST one encrypted message; return (status code or None, Retry-After header, error text)."""
-    headers = {**auth_headers(keys, row["endpoint"], subject, int(clock.time())),
-               "Urgency": row["urgency"], "Topic": row["topic"]}
-    info = {"endpoint": row["endpoint"], "keys": {"p256dh": row["p256dh"], "auth": row["auth"]}}
-    try:
-        response = WebPusher(info, requests_session=http).send(
-            encode(row["payload"]), headers, ttl=row["ttl"], content_encoding="aes128gcm", timeout=timeout)
-    except (requests.RequestException, WebPushException, ValueError) as err:
-        return None, None, f"{type(err).__name__}: {err}"[:500]
-    error = None if response.status_code in ACCEPTED else \
-        f"{response.status_code} {response.reason}: {response.text[:300]}"[:500]
-    return response.status_code, response.headers.get("Retry-After"), error

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from ..models import PushSubscription, ReminderSend, User, utcnow
+from ..models import ReminderSend, User, WebPushSubscription, utcnow
 
 STATUSES = ("pending", "sending", "sent", "failed", "gone", "skipped")
 
@@ -19,10 +19,10 @@ def reminders_status(session, since: timedelta = timedelta(days=7), recent: int 
     totals = dict(session.execute(select(rs.status, func.count()).group_by(rs.status)).all())
     lately = dict(session.execute(select(rs.status, func.count()).where(rs.created_at >= cutoff)
                                   .group_by(rs.status)).all())
+    sub = WebPushSubscription
     subs = session.execute(
-        select(User.email, func.count(PushSubscription.id), func.max(PushSubscription.last_success_at),
-               func.sum(PushSubscription.failure_count))
-        .join(PushSubscription, PushSubscription.user_id == User.id).group_by(User.email).order_by(User.email)).all()
+        select(User.email, func.count(sub.id), func.max(sub.last_success_at), func.sum(sub.failure_count))
+        .join(sub, sub.user_id == User.id).group_by(User.email).order_by(User.email)).all()
     problems = session.execute(
         select(rs.id, rs.key, rs.kind, rs.status, rs.attempts, rs.endpoint_host, rs.last_status_code, rs.last_error,
                rs.next_attempt_at, rs.created_at, User.email)

@@ -1,4 +1,4 @@
-"""/api/push (SPEC §7): the VAPID public key, subscribing and unsubscribing, allowed hosts only."""
+"""Web Push set-up at /api/push (SPEC §7): the VAPID public key, subscribing and unsubscribing, allowed hosts only."""
 import json
 import os
 import stat
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from api_helpers import assert_error
 from push_receiver import PushReceiver, b64url, unb64url
 from server.extensions import db
-from server.models import PushSubscription
+from server.models import WebPushSubscription
 from server.reminders.hosts import endpoint_problem
 from server.reminders.vapid import load_keys
 
@@ -92,7 +92,7 @@ def test_subscribe_and_unsubscribe(client, users, receiver):
     assert_error(client.delete("/api/push/subscriptions", json={"endpoint": browser.endpoint}, headers=users.rep2_h),
                  404)
     assert client.delete("/api/push/subscriptions", json=browser.subscription, headers=users.rep_h).status_code == 204
-    assert db.session.scalars(select(PushSubscription)).all() == []
+    assert db.session.scalars(select(WebPushSubscription)).all() == []
     assert_error(client.delete("/api/push/subscriptions", json=browser.subscription, headers=users.rep_h), 404)
 
 
@@ -101,7 +101,7 @@ def test_a_browser_that_changes_hands_moves_to_the_new_user(client, users, recei
     client.post("/api/push/subscriptions", json=browser.subscription, headers=users.rep_h)
     r = client.post("/api/push/subscriptions", json=browser.subscription, headers=users.rep2_h)
     assert r.status_code == 201
-    [sub] = db.session.scalars(select(PushSubscription)).all()
+    [sub] = db.session.scalars(select(WebPushSubscription)).all()
     assert sub.user_id == users.rep2.id
 
 
@@ -120,7 +120,7 @@ def test_a_browser_that_changes_hands_moves_to_the_new_user(client, users, recei
 def test_endpoints_off_the_allowed_hosts_are_400(client, users, endpoint):
     r = client.post("/api/push/subscriptions", json=sub_json(endpoint), headers=users.rep_h)
     assert_error(r, 400, "endpoint")
-    assert db.session.scalars(select(PushSubscription)).all() == []
+    assert db.session.scalars(select(WebPushSubscription)).all() == []
 
 
 @pytest.mark.parametrize("endpoint", [

@@ -11,7 +11,7 @@ from .base import utcnow
 SEND_STATUSES = ("pending", "sending", "sent", "failed", "gone", "skipped")
 
 
-class PushSubscription(db.Model):
+class WebPushSubscription(db.Model):
     """One browser's PushSubscription; it belongs to one user and is theirs alone."""
     __tablename__ = "push_subscriptions"
 

@@ -7,14 +7,14 @@ from flask import Blueprint, current_app, g, request
 from sqlalchemy import select, update
 
 from ..extensions import db
-from ..models import PushSubscription, ReminderSend
+from ..models import ReminderSend, WebPushSubscription
 from ..reminders.hosts import NOT_IN_URL, endpoint_problem
 from ..reminders.vapid import VapidError, load_keys
 from .auth import auth_required
 from .errors import ApiError
 from .json_body import json_body
 
-bp = Blueprint("push", __name__, url_prefix="/api/push")
+bp = Blueprint("webpush", __name__, url_prefix="/api/push")  # the path SPEC §7 gives; "push" alone is the sync push
 
 
 def _b64url(value: str) -> bytes:
@@ -41,7 +41,7 @@ def _key_problems(keys) -> dict:
     return errors
 
 
-def _json(sub: PushSubscription) -> dict:
+def _json(sub: WebPushSubscription) -> dict:
     return {"id": sub.id, "endpoint": sub.endpoint, "created_at": sub.created_at.isoformat(timespec="seconds") + "Z",
             "last_success_at": sub.last_success_at and sub.last_success_at.isoformat(timespec="seconds") + "Z"}
 
@@ -59,8 +59,8 @@ def vapid_public_key():
 @bp.get("/subscriptions")
 @auth_required()
 def list_subscriptions():
-    subs = db.session.scalars(select(PushSubscription).where(PushSubscription.user_id == g.user.id)
-                              .order_by(PushSubscription.id)).all()
+    subs = db.session.scalars(select(WebPushSubscription).where(WebPushSubscription.user_id == g.user.id)
+                              .order_by(WebPushSubscription.id)).all()
     return {"items": [_json(s) for s in subs]}
 
 
@@ -77,9 +77,9 @@ def subscribe():
     if errors:
         raise ApiError(400, "This push subscription cannot be used: " + ", ".join(sorted(errors)) + ".",
                        "invalid_subscription", errors)
-    sub = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
+    sub = db.session.scalar(select(WebPushSubscription).where(WebPushSubscription.endpoint == endpoint))
     if sub is None:
-        sub = PushSubscription(endpoint=endpoint, user_id=g.user.id)
+        sub = WebPushSubscription(endpoint=endpoint, user_id=g.user.id)
         db.session.add(sub)
     elif sub.user_id != g.user.id:
         # The browser now belongs to someone else: it moves, and nothing queued for the
@@ -103,8 +103,8 @@ def unsubscribe():
     if NOT_IN_URL.search(endpoint):  # no stored endpoint has one (and PostgreSQL cannot compare a NUL)
         raise ApiError(400, "This is not a push endpoint.", "validation_error",
                        {"endpoint": ["Must not contain spaces or control characters."]})
-    sub = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint,
-                                                           PushSubscription.user_id == g.user.id))
+    sub = db.session.scalar(select(WebPushSubscription).where(WebPushSubscription.endpoint == endpoint,
+                                                           WebPushSubscription.user_id == g.user.id))
     if sub is None:
         raise ApiError(404, "You have no push subscription with this endpoint.")
     _skip_pending(sub.id, "The user unsubscribed.")
