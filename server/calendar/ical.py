@@ -48,11 +48,13 @@ class CalendarInfo:
 
 
 class Text(vText):
-    """A TEXT value with the control characters iCalendar forbids taken out."""
+    """A TEXT value with the control characters iCalendar forbids taken out, line breaks kept."""
 
     __slots__ = ()
 
     def __new__(cls, value: str):
+        if "\r" in value:  # a lone CR is a line break too (icalendar 7.0 writes it bare)
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
         return super().__new__(cls, _FORBIDDEN.sub("", value) if _FORBIDDEN.search(value) else value)
 
     def to_ical(self) -> bytes:
@@ -105,7 +107,8 @@ def calendar(info: CalendarInfo, events) -> Calendar:
         cal["DESCRIPTION"] = cal["X-WR-CALDESC"] = Text(info.description)
     if info.timezone:
         cal["X-WR-TIMEZONE"] = Text(info.timezone)
-    cal["REFRESH-INTERVAL"] = vDuration(info.refresh, params={"VALUE": "DURATION"})
+    cal["REFRESH-INTERVAL"] = refresh = vDuration(info.refresh)
+    refresh.params["VALUE"] = "DURATION"  # RFC 7986 requires it
     cal["X-PUBLISHED-TTL"] = vDuration(info.refresh)
     for ev in events:
         cal.add_component(vevent(ev))
