@@ -3,9 +3,9 @@ import click
 from flask import current_app
 from flask_migrate import upgrade
 
-from .cli_reminders import register as register_reminders
 from .extensions import db
 from .models import DEFAULT_FOLLOWUP_DELAY_DAYS, DEFAULT_SERVICE_LEVELS, ROLES, ServiceLevel, User
+from .reminders.cli import register as register_reminders
 from .sync.versions import ensure_counter
 
 

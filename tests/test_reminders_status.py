@@ -77,7 +77,7 @@ def test_loop_mode_runs_until_sigterm_and_exits_cleanly(app, env, database_url, 
 def test_stop_signal_needs_no_lock_and_wakes_the_sleep():
     """The SIGTERM handler may run while the main thread is anywhere (even holding a lock): it only
     sets a flag and writes to a pipe; repeated signals do not block; the sleep then returns at once."""
-    from server.cli_reminders import _Stopper
+    from server.reminders.cli import _Stopper
 
     stopper = _Stopper()
     assert stopper.sleep(0) is False
@@ -92,7 +92,7 @@ def test_a_sigterm_taken_by_another_thread_still_ends_the_sleep():
     import threading
     import time
 
-    from server.cli_reminders import _Stopper
+    from server.reminders.cli import _Stopper
 
     old_handler, old_fd, stopper = signal.getsignal(signal.SIGTERM), signal.set_wakeup_fd(-1), _Stopper()
     stopper.install()

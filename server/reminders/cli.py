@@ -10,17 +10,18 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from .extensions import db
+from ..extensions import db
+from .status import format_status, reminders_status
+from .vapid import VapidError, generate_file, load_keys
 
 
 def register(app) -> None:
+    """Add the reminder commands to `flask --app server`."""
     @app.cli.command("vapid-keys")
     @click.option("--force", is_flag=True, help="Replace existing keys (every browser must subscribe again).")
     @click.option("--if-missing", is_flag=True, help="Do nothing, successfully, when keys already exist.")
     def vapid_keys_command(force, if_missing):
         """Create the VAPID key pair for Web Push in the instance folder (mode 0600)."""
-        from .reminders.vapid import VapidError, generate_file, load_keys
-
         config = current_app.config
         if config.get("VAPID_PRIVATE_KEY"):
             try:
@@ -54,8 +55,7 @@ def register(app) -> None:
     @click.option("--now", "now_text", hidden=True, help="Pretend it is this instant (ISO 8601 with zone); tests.")
     def send_reminders_command(loop, interval, batch, max_age_hours, timeout, now_text):
         """Send every due reminder once by Web Push (task reminders and the Monday nudge)."""
-        from .reminders.run import send_reminders
-        from .reminders.vapid import VapidError
+        from .run import send_reminders  # pywebpush and requests load only for the command that sends
 
         now = _parse_now(now_text)
         stop = _Stopper()
@@ -91,8 +91,6 @@ def register(app) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
     def reminders_status_command(days, as_json):
         """Show what reminders were sent, what failed, and who has push subscriptions."""
-        from .reminders.status import format_status, reminders_status
-
         data = reminders_status(db.session, since=timedelta(days=days))
         click.echo(json.dumps(data, indent=1) if as_json else format_status(data))
 
