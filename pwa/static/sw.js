@@ -2,13 +2,18 @@
 // the file list from the files on disk), old caches dropped on activate, API calls never cached.
 // It also shows reminders (Web Push) and carries their "Done" / "Tomorrow" actions through the
 // outbox, so they work with no signal, and runs Background Sync.
+// A module worker (router.js registers it with type "module"): the browser keeps these imports with
+// the worker, and they are in the precache list too, so it starts with no network.
+import { HOME_ROUTE, MESSAGE, SYNC_TAG } from "/static/js/constants.js";
 import { openStore } from "/static/js/db.js";
 import { Outbox } from "/static/js/outbox.js";
-import { Sync } from "/static/js/sync.js";
+import { Sync, requestBackgroundSync } from "/static/js/sync.js";
 
 const VERSION = "__VERSION__";
 const PRECACHE = ["__PRECACHE__"];
-const CACHE = `kentta-shell-${VERSION}`;
+const SHELL_PREFIX = "kentta-shell-";
+const CACHE = `${SHELL_PREFIX}${VERSION}`;
+const HOME_URL = `/${HOME_ROUTE}`;
 const TEXTS = {
   fi: { done: "Tehty", tomorrow: "Huomenna", title: "Muistutus" },
   en: { done: "Done", tomorrow: "Tomorrow", title: "Reminder" },
@@ -21,7 +26,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     for (const key of await caches.keys()) {
-      if (key.startsWith("kentta-shell-") && key !== CACHE) await caches.delete(key);
+      if (key.startsWith(SHELL_PREFIX) && key !== CACHE) await caches.delete(key);
     }
     await self.clients.claim();
   })());
@@ -50,7 +55,7 @@ async function syncFromWorker() {
     setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id) });
   const state = await sync.syncNow();
   sync.stop?.();
-  await tellClients({ type: "outbox" });
+  await tellClients({ type: MESSAGE.outbox });
   // Throwing tells the browser the Background Sync failed, so it retries later (still offline).
   if (state.status !== "idle") throw new Error(`sync ${state.status}`);
 }
@@ -60,11 +65,11 @@ async function tellClients(message) {
 }
 
 self.addEventListener("sync", (event) => {
-  if (event.tag !== "kentta-sync") return;
+  if (event.tag !== SYNC_TAG) return;
   event.waitUntil((async () => {
     const windows = await self.clients.matchAll({ type: "window" });
     // An open app syncs itself (one sync at a time); the worker only syncs for a closed app.
-    if (windows.length) await tellClients({ type: "sync" });
+    if (windows.length) await tellClients({ type: MESSAGE.sync });
     else await syncFromWorker();
   })());
 });
@@ -86,7 +91,7 @@ self.addEventListener("push", (event) => {
     const actions = payload.task_id ? [{ action: "done", title: texts.done }, { action: "tomorrow", title: texts.tomorrow }] : [];
     await self.registration.showNotification(payload.title || texts.title, {
       body: payload.body || "", tag: payload.task_id || payload.tag || "kentta", icon: "/static/icons/icon-192.png",
-      data: { url: payload.url || "/#/today", task_id: payload.task_id || null }, actions,
+      data: { url: payload.url || HOME_URL, task_id: payload.task_id || null }, actions,
     });
   })());
 });
@@ -108,11 +113,11 @@ async function onNotificationClick(notification, action) {
     await taskAction(taskId, action);
     return;
   }
-  const target = new URL(url || "/#/today", self.location.origin).href;
+  const target = new URL(url || HOME_URL, self.location.origin).href;
   const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   if (windows.length) {
     const client = windows[0];
-    client.postMessage({ type: "navigate", url: target });
+    client.postMessage({ type: MESSAGE.navigate, url: target });
     await client.focus().catch(() => {}); // focusing needs the user's tap; a scripted click has none
     return;
   }
@@ -137,11 +142,9 @@ async function taskAction(taskId, action) {
     };
     await outbox.put("task", taskId, fields, base);
   }
-  await tellClients({ type: "outbox" });
-  try {
-    await self.registration.sync?.register("kentta-sync");
-  } catch {
-    /* no Background Sync: the app pushes the outbox when it next runs */
-  }
+  await tellClients({ type: MESSAGE.outbox });
+  // Background Sync pushes when signal returns; a browser without it gets one try now, and a
+  // refused registration leaves the outbox to the app's next run.
+  await requestBackgroundSync(self.registration);
   if (!self.registration.sync) await syncFromWorker().catch(() => {});
 }

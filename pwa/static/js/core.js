@@ -1,11 +1,16 @@
 // The app's state: the local store, the outbox, the sync loop and the view the screens read
 // (server records with pending ops rebased on top). Screens never wait for the network: a write
 // goes to the outbox, the view is recomputed from memory, and sync runs behind.
+// Events for the router: "data" with the topics that changed (screens.js), "sync", and "auth"
+// when the server refused the token.
+import { createApi } from "./api.js";
 import { openStore } from "./db.js";
-import { Outbox } from "./outbox.js";
-import { ENTITIES, rebaseAll } from "./rebase.js";
-import { Sync, autoSync } from "./sync.js";
 import { DEFAULT_INTERVALS, indexCustomers } from "./domain.js";
+import { ENTITIES, affectedBy } from "./entities.js";
+import { Outbox } from "./outbox.js";
+import { rebaseAll } from "./rebase.js";
+import { outboxTopics } from "./screens.js";
+import { Sync, autoSync, requestBackgroundSync } from "./sync.js";
 
 export { ENTITIES };
 const RELOAD_DEBOUNCE_MS = 200;
@@ -22,6 +27,10 @@ class AppState {
     this.derivedCache = new Map();
     this.dirty = new Set();
     this.reloading = 0;
+    this.api = createApi({
+      fetch: (...args) => fetch(...args), token: () => this.store.getMeta("token"),
+      onUnauthorized: () => this.emit("auth"),
+    });
   }
 
   async init() {
@@ -36,7 +45,7 @@ class AppState {
     this.intervals = (await this.store.getMeta("service_levels")) || DEFAULT_INTERVALS;
     await Promise.all(ENTITIES.map((e) => this.reloadEntity(e)));
     await this.reloadOutbox();
-    this.outbox.onChange(() => this.reloadOutbox().then(() => this.emit("data")));
+    this.outbox.onChange(() => this.outboxChanged());
   }
 
   /** Start syncing (after login or at start with a saved token). */
@@ -45,7 +54,7 @@ class AppState {
     this.syncStarted = true;
     // One Sync per login: a new login after logout starts with a new client id and cursor.
     this.sync = new Sync({
-      store: this.store, outbox: this.outbox, fetch: (...args) => fetch(...args), clientId: this.clientId,
+      store: this.store, outbox: this.outbox, api: this.api, clientId: this.clientId,
       setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id),
       onState: (state) => {
         // A finished sync shows its records at once rather than after the reload debounce.
@@ -63,8 +72,9 @@ class AppState {
     return () => this.listeners.delete(fn);
   }
 
-  emit(kind) {
-    for (const fn of this.listeners) fn(kind);
+  /** Tell the listeners; `topics` (for "data") names what changed, undefined meaning anything. */
+  emit(kind, topics) {
+    for (const fn of this.listeners) fn(kind, topics);
   }
 
   markDirty(entities) {
@@ -79,13 +89,16 @@ class AppState {
     const entities = [...this.dirty];
     this.dirty.clear();
     this.reloading += 1; // until the records are in memory, a finished sync is not yet on screen
+    let topics;
     try {
       await Promise.all(entities.map((e) => this.reloadEntity(e)));
-      await this.reloadOutbox();
+      topics = await this.reloadOutbox();
     } finally {
       this.reloading -= 1;
     }
-    this.emit("data");
+    // A pulled customer tombstone hides its children too (rebase.js), so their lists change.
+    for (const entity of affectedBy(entities)) topics.add(entity);
+    this.emit("data", topics);
   }
 
   /** True when every record the last sync stored is in the view. */
@@ -99,10 +112,18 @@ class AppState {
     this.serverById[entity] = new Map(rows.map((r) => [r.id, r]));
   }
 
+  /** Reload the pending and rejected ops; return the topics they changed. */
   async reloadOutbox() {
+    const before = { ops: this.ops, rejected: this.rejected };
     this.ops = await this.outbox.pending();
     this.rejected = await this.store.listRejected();
     this.recompute();
+    return outboxTopics(before, this);
+  }
+
+  /** The outbox changed (here or in the service worker): reload it and tell the screens. */
+  async outboxChanged() {
+    this.emit("data", await this.reloadOutbox());
   }
 
   recompute() {
@@ -165,11 +186,16 @@ class AppState {
     // Sync soon, but let a burst of edits (a form with a follow-up task) go in one push.
     clearTimeout(this.kickTimer);
     if (this.syncStarted && navigator.onLine) this.kickTimer = setTimeout(() => this.sync.syncNow(), 800);
-    navigator.serviceWorker?.ready.then((reg) => reg.sync?.register("kentta-sync")).catch(() => {});
+    navigator.serviceWorker?.ready.then(requestBackgroundSync).catch(() => {});
   }
 
   async setSession(token, user) {
     await this.store.setMeta("token", token);
+    await this.setUser(user);
+  }
+
+  /** Keep the user's profile (e.g. a fresh /api/me) for offline use. */
+  async setUser(user) {
     await this.store.setMeta("user", user);
     this.user = user;
   }
@@ -185,7 +211,8 @@ class AppState {
     this.syncStarted = false;
     const token = await this.store.getMeta("token");
     if (token && navigator.onLine) {
-      fetch("/api/auth/token", { method: "DELETE", headers: { Authorization: `Bearer ${token}` } }).catch(() => {});
+      // Quiet: a token the server already refused needs no login screen on the way out.
+      this.api.request("DELETE", "/api/auth/token", { bearer: token, quiet: true }).catch(() => {});
     }
     await this.store.clearAll();
     this.user = null;

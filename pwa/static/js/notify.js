@@ -12,11 +12,6 @@ function urlBase64ToBytes(text) {
   return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
 }
 
-async function api(path, options = {}) {
-  const token = await app.store.getMeta("token");
-  return fetch(path, { ...options, headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` } });
-}
-
 /** Turn reminders on or off; return a message for the screen. */
 export async function setNotifications(on) {
   if (!("serviceWorker" in navigator) || !("PushManager" in window)) return t("push_unsupported");
@@ -24,7 +19,7 @@ export async function setNotifications(on) {
   const existing = await registration.pushManager.getSubscription();
   if (!on) {
     if (existing) {
-      await api("/api/push/subscriptions", { method: "DELETE", body: JSON.stringify(existing.toJSON()) }).catch(() => {});
+      await app.api.request("DELETE", "/api/push/subscriptions", { body: existing.toJSON() }).catch(() => {});
       await existing.unsubscribe();
     }
     localStorage.setItem("kentta-push", "off");
@@ -32,13 +27,13 @@ export async function setNotifications(on) {
   }
   if ((await Notification.requestPermission()) !== "granted") return t("push_denied");
   try {
-    const keyResponse = await api("/api/push/vapid-public-key");
+    const keyResponse = await app.api.request("GET", "/api/push/vapid-public-key");
     if (!keyResponse.ok) return t("push_server_not_ready");
     const { public_key: key } = await keyResponse.json();
     const subscription = existing || await registration.pushManager.subscribe({
       userVisibleOnly: true, applicationServerKey: urlBase64ToBytes(key),
     });
-    const saved = await api("/api/push/subscriptions", { method: "POST", body: JSON.stringify(subscription.toJSON()) });
+    const saved = await app.api.request("POST", "/api/push/subscriptions", { body: subscription.toJSON() });
     if (!saved.ok) return (await saved.json()).error?.message || t("push_failed");
     localStorage.setItem("kentta-push", "on");
     return t("push_on");

@@ -1,12 +1,13 @@
 // What the screen shows: the server state as last pulled, with the outbox's pending ops on top.
 // Pure: plain records and ops in, plain view records out; no I/O, no clock.
 
-export const ENTITIES = ["customer", "contact", "activity", "task", "delivery", "conflict"];
+// Which references cascade comes from entities.js, the phone's copy of the server's declaration
+// (SPEC §5 rule 5): deleting a customer takes its outlets (customer.parent_id) and its contacts,
+// visits, tasks and deliveries (customer_id). The loose references (activity.contact_id,
+// task.delivery_id) are only cleared by the server, so a view keeps those records.
+import { ENTITIES, cascadeChildren } from "./entities.js";
 
-// Deleting a customer deletes its outlets (customer.parent_id) and these children through their
-// customer_id (SPEC §5 rule 5). The loose references (activity.contact_id, task.delivery_id) are
-// only cleared by the server, so a view keeps those records.
-const CHILDREN = ["contact", "activity", "task", "delivery"];
+export { ENTITIES }; // db.js and older callers take the list from here
 
 const key = (entity, id) => `${entity}:${id}`;
 
@@ -83,43 +84,64 @@ export function rebaseAll(serverByEntity, ops) {
     if (shown) views[entity].set(id, shown);
     else hidden[entity].add(id);
   }
-  hideOrphans(views, hidden.customer);
+  hideOrphans(views, hidden);
   return views;
 }
 
-/** Drop what the server's cascade would take with a customer the phone does not show.
+/** Drop what the server's cascade would take with the records the phone does not show.
  *
- * `gone` holds the customers the phone knows but hides (deleted here or tombstoned). A reference
- * to a customer the phone has never seen keeps its record visible: it may simply not be pulled yet.
+ * `hidden` maps an entity to the ids the phone knows but hides (deleted here or tombstoned). A
+ * reference to a record the phone has never seen keeps its record visible: it may simply not be
+ * pulled yet.
  */
-export function hideOrphans(views, gone) {
-  const customers = views.customer;
-  if (!customers || !gone || gone.size === 0) return views;
-  const dead = new Set(gone);
-  // Outlets of a hidden chain go too, and their outlets: walk down from each hidden customer.
-  const outlets = new Map();
-  for (const [id, rec] of customers) {
-    const parent = rec.data && rec.data.parent_id;
-    if (!parent) continue;
-    const list = outlets.get(parent);
-    if (list) list.push(id);
-    else outlets.set(parent, [id]);
-  }
-  const stack = [...dead];
-  while (stack.length) {
-    for (const child of outlets.get(stack.pop()) || []) {
-      if (dead.has(child)) continue;
-      dead.add(child);
-      customers.delete(child);
-      stack.push(child);
-    }
-  }
-  for (const entity of CHILDREN) {
-    const view = views[entity];
-    if (!view) continue;
-    for (const [id, rec] of view) {
-      if (rec.data && dead.has(rec.data.customer_id)) view.delete(id);
+export function hideOrphans(views, hidden) {
+  const dead = {};
+  for (const [entity, ids] of Object.entries(hidden || {})) if (ids && ids.size) dead[entity] = new Set(ids);
+  // A queue, not one pass in a fixed order: an entity whose hidden set grew hands it on to its own
+  // children; a reference to its own entity (a chain's outlets, and theirs) is walked down at once.
+  const queue = ENTITIES.filter((entity) => dead[entity]);
+  while (queue.length) {
+    const entity = queue.shift();
+    for (const [child, field] of cascadeChildren(entity)) {
+      const view = views[child];
+      if (!view) continue;
+      const gone = dead[child] || (dead[child] = new Set());
+      const before = gone.size;
+      if (child === entity) walkDown(view, field, gone);
+      else dropChildren(view, field, dead[entity], gone);
+      if (child !== entity && gone.size > before && !queue.includes(child)) queue.push(child);
     }
   }
   return views;
+}
+
+/** Hide, in one entity, every record below a hidden one through `field`, level after level. */
+function walkDown(view, field, dead) {
+  const below = new Map();
+  for (const [id, rec] of view) {
+    const parent = rec.data && rec.data[field];
+    if (!parent) continue;
+    const list = below.get(parent);
+    if (list) list.push(id);
+    else below.set(parent, [id]);
+  }
+  const stack = [...dead];
+  while (stack.length) {
+    for (const id of below.get(stack.pop()) || []) {
+      if (dead.has(id)) continue;
+      dead.add(id);
+      view.delete(id);
+      stack.push(id);
+    }
+  }
+}
+
+/** Hide the records whose `field` names a hidden parent; remember them for their own children. */
+function dropChildren(view, field, parents, dead) {
+  for (const [id, rec] of view) {
+    if (rec.data && parents.has(rec.data[field])) {
+      view.delete(id);
+      dead.add(id);
+    }
+  }
 }

@@ -1,8 +1,10 @@
-// Hash routes to views. Lists re-render when data changes; forms never do, so nothing a rep is
-// typing is replaced under their fingers.
+// Hash routes to screens. Routes, tabs and refresh rules come from each screen's declaration
+// (screens.js says the contract); this module only keeps the list of screens and applies them.
 import { app } from "./core.js";
+import { HOME_ROUTE, LOGIN_ROUTE, MESSAGE } from "./constants.js";
 import { loadLanguage, preferredLanguage, t } from "./i18n.js";
-import { renderChrome } from "./ui/chrome.js";
+import { buildRoutes, buildTabs, holds, matchRoute, refreshes } from "./screens.js";
+import { renderChrome, renderTabs } from "./ui/chrome.js";
 import * as today from "./ui/today.js";
 import * as customers from "./ui/customers.js";
 import * as card from "./ui/card.js";
@@ -13,64 +15,50 @@ import * as attention from "./ui/attention.js";
 import * as settings from "./ui/settings.js";
 import * as login from "./ui/login.js";
 
-const ROUTES = [
-  [/^#\/login$/, login, []],
-  [/^#\/today$/, today, []],
-  [/^#\/customers$/, customers, []],
-  [/^#\/customers\/new$/, customerForm, []],
-  [/^#\/customers\/([\w-]+)\/edit$/, customerForm, ["id"]],
-  [/^#\/customers\/([\w-]+)\/visit$/, visit, ["customerId"], { mode: "log" }],
-  [/^#\/customers\/([\w-]+)\/plan$/, visit, ["customerId"], { mode: "plan" }],
-  [/^#\/customers\/([\w-]+)$/, card, ["id"]],
-  [/^#\/visit$/, visit, [], { mode: "pick" }],
-  [/^#\/activities\/([\w-]+)\/close$/, visit, ["activityId"], { mode: "close" }],
-  [/^#\/tasks$/, tasks, []],
-  [/^#\/attention$/, attention, []],
-  [/^#\/settings$/, settings, []],
-];
+/** Every screen of the app; the tabs appear in this order. */
+export const SCREENS = [today, customers, tasks, attention, settings, card, customerForm, visit, login];
+const ROUTES = buildRoutes(SCREENS);
+const TABS = buildTabs(SCREENS);
 
 let current = null;
 // The server refused the token (401, e.g. token_expired): show the login screen once, at once on a
-// list and after leaving a form, so nothing being typed is lost. The outbox stays as it is.
+// screen that may be redrawn and after leaving a form, so nothing being typed is lost. The outbox
+// stays as it is.
 let askLogin = false;
-let lastSyncStatus = null;
 
-function match(hash) {
-  for (const [pattern, view, names, extra] of ROUTES) {
-    const m = pattern.exec(hash);
-    if (m) return { view, params: { ...Object.fromEntries(names.map((n, i) => [n, m[i + 1]])), ...extra } };
-  }
-  return null;
-}
+const view = () => document.getElementById("view");
+const activeTab = () => current?.view.screen.tab || null;
 
 export function render() {
-  if (location.hash === "#/login") askLogin = false;
-  if ((!app.user || askLogin) && location.hash !== "#/login") {
+  if (location.hash === LOGIN_ROUTE) askLogin = false;
+  if ((!app.user || askLogin) && location.hash !== LOGIN_ROUTE) {
     askLogin = false;
-    location.hash = "#/login";
+    location.hash = LOGIN_ROUTE;
     return;
   }
-  const found = match(location.hash) || (location.replace("#/today"), null);
+  const found = matchRoute(ROUTES, location.hash) || (location.replace(HOME_ROUTE), null);
   if (!found) return;
   // A fresh element per screen: listeners bound by the last screen go with it.
-  const old = document.getElementById("view");
+  const old = view();
   const root = old.cloneNode(false);
   old.replaceWith(root);
   current = found;
   const result = found.view.render(found.params, root, { refresh: false });
   root.focus({ preventScroll: true });
-  renderChrome(found.view.tab || null, result?.title || t("app_name"));
+  renderChrome(activeTab(), result?.title || t("app_name"));
 }
 
-function rerenderIfLive(kind) {
-  const status = app.syncState().status;
-  if (kind === "sync" && status !== lastSyncStatus) {
-    if (status === "auth" && app.user && location.hash !== "#/login") askLogin = true;
-    lastSyncStatus = status;
-    if (askLogin && current?.view.live) return render();
+/** Apply the current screen's refresh rule to an app event ("data" with its topics, "sync", "auth"). */
+function onAppEvent(kind, topics) {
+  const screen = current?.view.screen;
+  if (kind === "auth" && app.user && location.hash !== LOGIN_ROUTE) {
+    askLogin = true;
+    if (screen?.refresh && !holds(screen, view())) return render();
   }
-  renderChrome(current?.view.tab || null);
-  if (kind === "data" && current?.view.live) current.view.render(current.params, document.getElementById("view"), { refresh: true });
+  renderChrome(activeTab());
+  if (kind === "data" && screen && refreshes(screen, topics) && !holds(screen, view())) {
+    current.view.render(current.params, view(), { refresh: true });
+  }
 }
 
 export async function boot() {
@@ -82,16 +70,17 @@ export async function boot() {
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { type: "module", scope: "/" }).catch((err) => console.warn("service worker", err));
     navigator.serviceWorker.addEventListener("message", (event) => {
-      if (event.data?.type === "sync" && app.user) app.startSync();
-      if (event.data?.type === "outbox") app.reloadOutbox().then(() => app.emit("data"));
-      if (event.data?.type === "navigate") location.href = event.data.url;
+      if (event.data?.type === MESSAGE.sync && app.user) app.startSync();
+      if (event.data?.type === MESSAGE.outbox) app.outboxChanged();
+      if (event.data?.type === MESSAGE.navigate) location.href = event.data.url;
     });
   }
-  app.on(rerenderIfLive);
+  renderTabs(TABS);
+  app.on(onAppEvent);
   window.addEventListener("hashchange", render);
-  window.addEventListener("online", () => renderChrome(current?.view.tab || null));
-  window.addEventListener("offline", () => renderChrome(current?.view.tab || null));
-  if (!location.hash || location.hash === "#/") location.replace("#/today");
+  window.addEventListener("online", () => renderChrome(activeTab()));
+  window.addEventListener("offline", () => renderChrome(activeTab()));
+  if (!location.hash || location.hash === "#/") location.replace(HOME_ROUTE);
   render();
   performance.mark("first-render");
   if (app.user && (await app.store.getMeta("token"))) app.startSync();

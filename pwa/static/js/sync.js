@@ -1,13 +1,16 @@
 // Push the outbox, then pull until the server has nothing more (SPEC §5). All I/O is injected, so
-// the node tests drive this state machine with a fake fetch and fake timers.
+// the node tests drive this state machine with a fake fetch and fake timers. Requests go through
+// api.js (the app's, or one made here over `fetch` in the service worker and the tests).
 
+import { ApiError, createApi, readJson } from "./api.js";
+import { SYNC_TAG } from "./constants.js";
+import { ENTITIES } from "./entities.js";
 import { MAX_OPS, wireOp } from "./outbox.js";
-import { ENTITIES } from "./rebase.js";
 
 export const BACKOFF_START_MS = 5000;
 export const BACKOFF_MAX_MS = 5 * 60 * 1000;
 export const PULL_LIMIT = 500;
-export const SYNC_TAG = "kentta-sync"; // the Background Sync tag sw.js listens for
+export { SYNC_TAG }; // the Background Sync tag sw.js listens for
 
 /** Wait before retry number `attempt` (1, 2, ...): 5 s doubling to 5 min, ±20 % jitter. */
 export function backoffDelay(attempt, random = Math.random) {
@@ -16,22 +19,12 @@ export function backoffDelay(attempt, random = Math.random) {
   return Math.min(Math.round(base * (0.8 + 0.4 * random())), BACKOFF_MAX_MS);
 }
 
-/** Why a run stopped: "offline" (no answer), "auth" (401) or "error" (any other failure). */
-export class SyncError extends Error {
-  constructor(kind, message, { status = null, retryAfterMs = null } = {}) {
-    super(message);
-    this.kind = kind;
-    this.status = status;
-    this.retryAfterMs = retryAfterMs;
-  }
-}
-
 export class Sync {
-  constructor({ store, outbox, fetch, baseUrl = "", clientId, now = () => Date.now(),
+  constructor({ store, outbox, api, fetch, baseUrl = "", clientId, now = () => Date.now(),
     setTimeout: setTimer = globalThis.setTimeout, clearTimeout: clearTimer = globalThis.clearTimeout,
     onState = () => {}, onChanges = () => {}, random = Math.random }) {
-    Object.assign(this, { store, outbox, baseUrl, clientId, now, setTimer, clearTimer, onState, onChanges, random });
-    this.fetchFn = fetch;
+    Object.assign(this, { store, outbox, clientId, now, setTimer, clearTimer, onState, onChanges, random });
+    this.api = api || createApi({ fetch, baseUrl, token: () => store.getMeta("token") });
     this.current = { status: "idle", pending: 0, lastSync: null, lastError: null, nextRetryAt: null };
     this.failures = 0;
     this.timer = null;
@@ -97,8 +90,7 @@ export class Sync {
 
   async #run() {
     this.#clearTimer();
-    const token = await this.store.getMeta("token");
-    if (!token) {
+    if (!(await this.store.getMeta("token"))) {
       this.#set({ status: "auth", lastError: "Not logged in", nextRetryAt: null });
       return;
     }
@@ -106,8 +98,8 @@ export class Sync {
     try {
       const results = [];
       try {
-        await this.#push(token, results);
-        await this.#pull(token);
+        await this.#push(results);
+        await this.#pull();
       } finally {
         // Settled only now, so a pushed edit stays on screen until the pull brought it back;
         // answers already received are settled even when a later request failed.
@@ -125,8 +117,9 @@ export class Sync {
     }
   }
 
+  /** Why a run stopped: an ApiError of kind "offline" (no answer), "auth" (401) or "error". */
   #failed(err) {
-    const kind = err instanceof SyncError ? err.kind : "error";
+    const kind = err instanceof ApiError ? err.kind : "error";
     if (kind === "auth") {
       // The outbox stays; the user logs in again and the UI calls syncNow.
       this.#set({ status: "auth", lastError: err.message, nextRetryAt: null });
@@ -139,31 +132,31 @@ export class Sync {
     this.#schedule(wait, true);
   }
 
-  async #push(token, results) {
+  async #push(results) {
     const clientId = await this.#clientId();
     let afterSeq = -Infinity;
     for (;;) {
       const batch = await this.outbox.takeBatch(MAX_OPS, { afterSeq });
       if (batch.length === 0) return;
-      const res = await this.#request("POST", "/api/sync/push", token, { client_id: clientId, ops: batch.map(wireOp) });
+      const res = await this.api.request("POST", "/api/sync/push", { body: { client_id: clientId, ops: batch.map(wireOp) } });
       if (res.status === 413 && batch.length === 1) {
         // Too big to ever be accepted: set it aside where the user sees it rather than jam the queue.
         results.push({ op_id: batch[0].op_id, status: "rejected", conflicts: [],
           errors: { _request: ["This change is too large to send."] } });
       } else {
-        const body = await this.#json(res);
+        const body = await readJson(res);
         results.push(...(body.results || []));
       }
       afterSeq = batch[batch.length - 1].seq;
     }
   }
 
-  async #pull(token) {
+  async #pull() {
     let cursor = (await this.store.getMeta("cursor")) ?? 0;
     let reset = false;
     for (;;) {
       const path = `/api/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=${PULL_LIMIT}`;
-      const res = await this.#request("GET", path, token);
+      const res = await this.api.request("GET", path);
       if (res.status === 400 && cursor !== 0 && !reset) {
         // The server no longer knows our cursor (e.g. it was reset): start over, once, and drop
         // the old copy with the first page so no record of the old server lingers.
@@ -171,44 +164,14 @@ export class Sync {
         reset = true;
         continue;
       }
-      const body = await this.#json(res);
+      const body = await readJson(res);
       const changes = body.changes || [];
-      if (body.more && !(body.cursor > cursor)) throw new SyncError("error", "The server's cursor did not advance");
+      if (body.more && !(body.cursor > cursor)) throw new ApiError("error", "The server's cursor did not advance");
       await this.store.applyChanges(changes, body.cursor, { reset });
       this.#changed(reset ? new Set(ENTITIES) : new Set(changes.map((c) => c.entity)));
       reset = false;
       cursor = body.cursor;
       if (!body.more) return;
-    }
-  }
-
-  async #request(method, path, token, body) {
-    const init = { method, headers: { Authorization: `Bearer ${token}` } };
-    if (body !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    let res;
-    try {
-      res = await this.fetchFn(this.baseUrl + path, init);
-    } catch (err) {
-      throw new SyncError("offline", (err && err.message) || "Network error");
-    }
-    if (res.status === 401) throw new SyncError("auth", await errorMessage(res, "Please log in again"), { status: 401 });
-    return res;
-  }
-
-  async #json(res) {
-    if (!res.ok) {
-      const seconds = Number(res.headers && res.headers.get && res.headers.get("Retry-After"));
-      throw new SyncError("error", await errorMessage(res, `HTTP ${res.status}`),
-        { status: res.status, retryAfterMs: seconds > 0 ? seconds * 1000 : null });
-    }
-    try {
-      return await res.json();
-    } catch {
-      // e.g. a captive portal's HTML page answering in the server's place
-      throw new SyncError("error", "The server's answer was not JSON", { status: res.status });
     }
   }
 
@@ -244,15 +207,6 @@ export class Sync {
   #set(patch) {
     this.current = { ...this.current, ...patch };
     this.onState(this.state);
-  }
-}
-
-async function errorMessage(res, fallback) {
-  try {
-    const body = await res.json();
-    return (body && body.error && body.error.message) || fallback;
-  } catch {
-    return fallback;
   }
 }
 

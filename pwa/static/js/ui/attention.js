@@ -1,11 +1,18 @@
 // Needs attention: values of mine that lost a conflict (keep theirs, or restore mine with one tap)
 // and ops the server rejected, with its errors by field, to fix and send again or discard.
 import { app } from "../core.js";
+import { ENTITIES } from "../entities.js";
 import { t } from "../i18n.js";
 import { fmtDateTime, html, toast } from "./dom.js";
 
-export const tab = "attention";
-export const live = true;
+export const screen = {
+  routes: { "#/attention": {} },
+  tab: "attention",
+  refresh: {
+    on: ["rejected", ...ENTITIES], // a conflict or rejected op may name a record of any entity
+    hold: (root) => root.contains(document.activeElement) && document.activeElement.matches("input"), // a fix is being typed
+  },
+};
 
 function recordLabel(entity, id) {
   const rec = app.get(entity, id) || app.serverById[entity]?.get(id);
@@ -19,9 +26,6 @@ function show(value) {
 }
 
 export function render(_params, root, opts = {}) {
-  if (opts.refresh && root.contains(document.activeElement) && document.activeElement.matches("input")) {
-    return { title: t("tab_attention") }; // a fix is being typed: do not redraw under it
-  }
   const me = app.user.id;
   const manager = ["manager", "admin"].includes(app.user.role);
   const conflicts = app.list("conflict").filter((c) => !c.data.resolved && (c.data.lost_by === me || manager));
@@ -79,8 +83,7 @@ async function act(event) {
     else await app.put(entry.op.entity, entry.op.id, fields);
   }
   await app.store.removeRejected(entry.op.op_id);
-  await app.reloadOutbox();
-  app.emit("data");
+  await app.outboxChanged();
 }
 
 /** Give an edited value back its type: numbers, booleans and lists stay what they were. */

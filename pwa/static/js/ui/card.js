@@ -5,7 +5,14 @@ import { t } from "../i18n.js";
 import { html, fmtDate, fmtDateTime, formData, localDay, addDays, toast } from "./dom.js";
 import { bindTaskToggles, lightDot, taskRow } from "./parts.js";
 
-export const live = true;
+export const screen = {
+  routes: { "#/customers/:id": {} },
+  tab: null,
+  refresh: {
+    on: ["customer", "contact", "activity", "task", "delivery", "profile"],
+    hold: (root) => Boolean(root.querySelector("details[open]")), // keep an add-form and what is typed in it
+  },
+};
 
 export function render({ id }, root, opts = {}) {
   const customer = app.get("customer", id);
@@ -64,12 +71,8 @@ export function render({ id }, root, opts = {}) {
     <section><h2>${t("timeline")}</h2>
       <ul class="list timeline" data-testid="timeline">${timeline.map((item) => (item.a ? activityItem(item.a) : deliveryItem(item.x)))}</ul>
     </section>`;
-  if (opts.refresh) {
-    // Keep an open add-form (and what is typed in it) as it is: redraw only the read-only parts.
-    if (root.querySelector("details[open]")) return { title: d.name };
-  }
   root.innerHTML = body;
-  bindTaskToggles(root);
+  if (!opts.refresh) bindTaskToggles(root); // bound to root, which a refresh keeps: once, or a tap toggles twice
   root.querySelector("#contact-form").addEventListener("submit", (e) => addChild(e, "contact", id));
   root.querySelector("#task-form").addEventListener("submit", (e) => addChild(e, "task", id));
   return { title: d.name };
@@ -103,7 +106,7 @@ async function addChild(event, entity, customerId) {
   await app.put(entity, crypto.randomUUID(), stripNulls(fields));
   event.target.closest("details").open = false;
   event.target.reset();
-  app.emit("data"); // the refresh skipped while the form was open
+  app.emit("data", [entity]); // the refresh held while the form was open
   toast(t("saved"));
 }
 

@@ -1,9 +1,19 @@
 // The frame around every screen: title, offline banner, sync pill with the pending count, tabs.
 import { app } from "../core.js";
+import { LOGIN_ROUTE } from "../constants.js";
 import { t } from "../i18n.js";
 import { fmtAgo } from "./dom.js";
 
-const TABS = ["today", "customers", "tasks", "attention", "settings"];
+/** Put one link per tab ([{tab, href}] from the screens' declarations) into the bottom bar. */
+export function renderTabs(tabs) {
+  const nav = document.getElementById("tabs");
+  nav.replaceChildren(...tabs.map(({ tab, href }) => {
+    const a = document.createElement("a");
+    a.href = href;
+    a.dataset.tab = tab;
+    return a;
+  }));
+}
 
 export function attentionCount() {
   const me = app.user?.id;
@@ -39,7 +49,5 @@ export function renderChrome(activeTab, title) {
   pill.dataset.lastSync = state.status === "idle" && app.settled() ? String(state.lastSync || "") : "";
   pill.textContent = state.status === "syncing" ? t("syncing")
     : pending ? t("pending_n", { n: pending }) : t("synced_ago", { ago: fmtAgo(state.lastSync) });
-  pill.onclick = () => (state.status === "auth" ? (location.hash = "#/login") : app.startSync());
+  pill.onclick = () => (state.status === "auth" ? (location.hash = LOGIN_ROUTE) : app.startSync());
 }
-
-export { TABS };

@@ -15,6 +15,9 @@ const CHOICES = {
 };
 const FLAGS = ["do_not_contact", "marketing_ban", "archived"];
 
+// A form: no refresh, so a sync never redraws it under the rep's fingers.
+export const screen = { routes: { "#/customers/new": {}, "#/customers/:id/edit": {} }, tab: null };
+
 export function render({ id }, root) {
   const existing = id ? app.get("customer", id) : null;
   const d = existing?.data || { kind: "customer", stage: "new", country: "FI" };

@@ -6,8 +6,13 @@ import { searchCustomers } from "../domain.js";
 import { html, options } from "./dom.js";
 import { customerRow } from "./parts.js";
 
-export const tab = "customers";
-export const live = true;
+export const screen = {
+  routes: { "#/customers": {} },
+  tab: "customers",
+  // The search covers names, cities and contacts; the light follows visits and service levels.
+  // A redraw keeps the search box and redraws only the list (see render).
+  refresh: { on: ["customer", "contact", "activity", "profile"] },
+};
 const filters = { query: "", segment: "", lightFilter: "" }; // kept while the app runs
 
 export function render(_params, root, opts = {}) {

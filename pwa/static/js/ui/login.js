@@ -1,12 +1,15 @@
 // Log in with e-mail and password; the token is kept in IndexedDB so the phone works offline.
 import { app } from "../core.js";
+import { HOME_ROUTE, LOGIN_ROUTE } from "../constants.js";
 import { t } from "../i18n.js";
 import { formData, html } from "./dom.js";
+
+export const screen = { routes: { [LOGIN_ROUTE]: {} }, tab: null }; // a form: never redrawn
 
 export function render(_params, root) {
   // Logging in again (the token expired or was revoked): the outbox waits, and work can go on offline.
   const again = app.user ? html`<p class="note" data-testid="login-again">${t("login_again_note")}</p>` : "";
-  const later = app.user ? html`<a class="button" href="#/today" data-testid="login-later">${t("login_later")}</a>` : "";
+  const later = app.user ? html`<a class="button" href="${HOME_ROUTE}" data-testid="login-later">${t("login_later")}</a>` : "";
   root.innerHTML = html`
     <form class="card form" id="login-form" novalidate>
       <h2>${t("login_title")}</h2>${again}
@@ -32,9 +35,9 @@ async function submit(form) {
   }
   let response;
   try {
-    response = await fetch("/api/auth/token", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ email, password, device_name: navigator.userAgent.slice(0, 100) }),
+    // No token yet, so a 401 here is a wrong password for this form, not a session that ended.
+    response = await app.api.request("POST", "/api/auth/token", {
+      auth: false, body: { email, password, device_name: navigator.userAgent.slice(0, 100) },
     });
   } catch {
     error.textContent = t("login_offline");
@@ -55,24 +58,23 @@ async function submit(form) {
   }
   if (previous && previous.id !== body.user.id) await app.logout();
   await app.setSession(body.token, body.user);
-  await refreshProfile(body.token);
-  location.hash = "#/today";
+  await refreshProfile();
+  location.hash = HOME_ROUTE;
   app.startSync();
 }
 
 /** Fetch /api/me (calendar link) and the service levels; keep them for offline use. */
-export async function refreshProfile(token) {
-  const headers = { Authorization: `Bearer ${token}` };
+export async function refreshProfile() {
   try {
-    const me = await fetch("/api/me", { headers });
-    if (me.ok) await app.setSession(token, await me.json());
-    const levels = await fetch("/api/service-levels", { headers });
+    const me = await app.api.request("GET", "/api/me");
+    if (me.ok) await app.setUser(await me.json());
+    const levels = await app.api.request("GET", "/api/service-levels");
     if (levels.ok) {
       const body = await levels.json();
       app.intervals = Object.fromEntries(body.items.map((l) => [l.segment, l.visit_interval_days]));
       await app.store.setMeta("service_levels", app.intervals);
     }
   } catch {
-    /* offline: the saved copies stay in use */
+    /* offline, or the token was refused (api.js has told the app): the saved copies stay in use */
   }
 }

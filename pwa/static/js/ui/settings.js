@@ -1,13 +1,17 @@
 // Settings: sync state and Sync now, the calendar subscription link, notifications, language,
 // and logout (which warns first when unsynced changes would be lost).
 import { app } from "../core.js";
+import { LOGIN_ROUTE } from "../constants.js";
 import { lang, loadLanguage, t } from "../i18n.js";
 import { fmtAgo, html, toast } from "./dom.js";
 import { refreshProfile } from "./login.js";
 import { notificationsEnabled, setNotifications } from "../notify.js";
 
-export const tab = "settings";
-export const live = true;
+export const screen = {
+  routes: { "#/settings": {} },
+  tab: "settings",
+  refresh: { on: ["outbox", "profile"] }, // the pending count; the calendar links and name
+};
 
 export function render(_params, root, opts = {}) {
   const state = app.syncState();
@@ -65,7 +69,7 @@ export function render(_params, root, opts = {}) {
   });
   root.querySelector("#logout").addEventListener("click", logout);
   if (!opts.refresh && navigator.onLine) {
-    app.store.getMeta("token").then((token) => token && refreshProfile(token)).then(() => app.emit("data"));
+    refreshProfile().then(() => app.emit("data", ["profile"]));
   }
   return { title: t("tab_settings") };
 }
@@ -74,5 +78,5 @@ async function logout() {
   const pending = app.pendingCount() + app.rejected.length;
   if (pending && !confirm(t("logout_warning", { n: pending }))) return;
   await app.logout();
-  location.hash = "#/login";
+  location.hash = LOGIN_ROUTE;
 }

@@ -4,8 +4,11 @@ import { t } from "../i18n.js";
 import { html } from "./dom.js";
 import { bindTaskToggles, taskRow } from "./parts.js";
 
-export const tab = "tasks";
-export const live = true;
+export const screen = {
+  routes: { "#/tasks": {} },
+  tab: "tasks",
+  refresh: { on: ["task", "customer"] }, // a row shows its customer's name
+};
 let showDone = false;
 
 export function render(_params, root, opts = {}) {

@@ -6,8 +6,12 @@ import { today } from "../domain.js";
 import { html, localDay, raw } from "./dom.js";
 import { bindTaskToggles, customerRow, taskRow, visitRow } from "./parts.js";
 
-export const tab = "today";
-export const live = true;
+export const screen = {
+  routes: { "#/today": {} },
+  tab: "today",
+  // Visits, tasks and the customers overdue by their light (service levels come with the profile).
+  refresh: { on: ["customer", "contact", "activity", "task", "profile"] },
+};
 
 export function render(_params, root, opts = {}) {
   const lists = app.derived("today", () => today({

@@ -9,6 +9,17 @@ import { customerRow } from "./parts.js";
 
 const TYPES = ["visit", "call", "email", "training", "meeting", "other"];
 
+// Forms (and the customer pick list that leads to one): no refresh, nothing redrawn while typing.
+export const screen = {
+  routes: {
+    "#/visit": { mode: "pick" },
+    "#/customers/:customerId/visit": { mode: "log" },
+    "#/customers/:customerId/plan": { mode: "plan" },
+    "#/activities/:activityId/close": { mode: "close" },
+  },
+  tab: null,
+};
+
 export function render(params, root) {
   if (params.mode === "pick") return pick(root);
   const activity = params.activityId ? app.get("activity", params.activityId) : null;
