@@ -10,6 +10,7 @@ import * as card from "../../pwa/static/js/ui/card.js";
 import * as customerForm from "../../pwa/static/js/ui/customer-form.js";
 import * as customers from "../../pwa/static/js/ui/customers.js";
 import * as login from "../../pwa/static/js/ui/login.js";
+import * as settings from "../../pwa/static/js/ui/settings.js";
 import * as today from "../../pwa/static/js/ui/today.js";
 import * as visit from "../../pwa/static/js/ui/visit.js";
 
@@ -75,10 +76,12 @@ test("forms never refresh; lists refresh on their own topics, and on any change 
   assert.equal(refreshes(today.screen, new Set(["delivery", "rejected"])), false);
   assert.equal(refreshes(card.screen, new Set(["delivery"])), true);
   assert.equal(refreshes(customers.screen, new Set()), false, "nothing changed, nothing redrawn");
+  assert.equal(refreshes(settings.screen, new Set(["sync"])), true, "settings shows the sync state");
+  assert.equal(refreshes(today.screen, new Set(["sync"])), false, "a list is redrawn for its data only");
 });
 
 test("every topic a screen declares is one the app sends", () => {
-  const known = new Set([...ENTITIES, "rejected", "outbox", "profile"]);
+  const known = new Set([...ENTITIES, "rejected", "outbox", "profile", "sync"]);
   for (const view of SCREENS) {
     for (const topic of view.screen.refresh?.on || []) assert.ok(known.has(topic), `${Object.keys(view.screen.routes)}: ${topic}`);
   }

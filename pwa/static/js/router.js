@@ -48,6 +48,8 @@ export function render() {
   renderChrome(activeTab(), result?.title || t("app_name"));
 }
 
+const SYNC_STATE = new Set(["sync"]);
+
 /** Apply the current screen's refresh rule to an app event ("data" with its topics, "sync", "auth"). */
 function onAppEvent(kind, topics) {
   const screen = current?.view.screen;
@@ -56,7 +58,8 @@ function onAppEvent(kind, topics) {
     if (screen?.refresh && !holds(screen, view())) return render();
   }
   renderChrome(activeTab());
-  if (kind === "data" && screen && refreshes(screen, topics) && !holds(screen, view())) {
+  const changed = kind === "sync" ? SYNC_STATE : kind === "data" ? topics : new Set();
+  if (screen && refreshes(screen, changed) && !holds(screen, view())) {
     current.view.render(current.params, view(), { refresh: true });
   }
 }

@@ -2,7 +2,8 @@
 //   routes   {"#/customers/:id": {extra params}}: the hashes it answers, ":name" a path parameter
 //   tab      the bottom tab it lights up (the tab links to its route without parameters)
 //   refresh  {on: [topics], hold(root)}: the data changes that redraw it, and when not to (something
-//            is being typed). A topic is an entity name or "rejected", "outbox", "profile".
+//            is being typed). A topic is an entity name or "rejected", "outbox", "profile", or
+//            "sync" (the sync state changed, e.g. syncing -> synced).
 //            No `refresh`: the screen is a form and is never redrawn under the rep's fingers.
 // Pure: the node tests build the app's real table from the real screens.
 import { affectedBy } from "./entities.js";
@@ -55,7 +56,7 @@ export function buildTabs(views) {
   return tabs;
 }
 
-/** Whether a data change about `topics` (undefined: anything may have changed) redraws the screen. */
+/** Whether a change about `topics` (undefined: any data may have changed) redraws the screen. */
 export function refreshes(screen, topics) {
   const on = screen.refresh?.on;
   if (!on) return false;

@@ -10,7 +10,9 @@ import { notificationsEnabled, setNotifications } from "../notify.js";
 export const screen = {
   routes: { "#/settings": {} },
   tab: "settings",
-  refresh: { on: ["outbox", "profile"] }, // the pending count; the calendar links and name
+  // The sync state and pending count; the calendar links and name. Not while a field has the
+  // focus: the language list may be open, or the calendar link selected for copying.
+  refresh: { on: ["sync", "outbox", "profile"], hold: (root) => root.contains(document.activeElement) && document.activeElement !== root },
 };
 
 export function render(_params, root, opts = {}) {
