@@ -10,15 +10,7 @@ from .schemas.entities import SCHEMAS
 
 SYNCED_COLUMNS = ("id", "version", "deleted", "created_at", "updated_at", "field_meta", "search_text")
 
-# A child follows its parent into the grave ("cascade", SPEC §5 rule 5); a loose reference
-# is cleared instead, so deleting a contact does not erase the visit history.
-CASCADE, NULLIFY, USER = "cascade", "nullify", "user"
-
-
-@dataclass(frozen=True)
-class Ref:
-    target: str  # entity name, or "user"
-    mode: str    # CASCADE, NULLIFY or USER
+from .sync.graph import CASCADE, NULLIFY, USER, Graph, Ref  # noqa: F401  (CASCADE, NULLIFY: re-exported)
 
 
 _PARENTS: dict = {}
@@ -74,6 +66,7 @@ ENTITIES = {
                        search=("order_no",)),
     "conflict": Entity("conflict", "conflicts"),
 }
+GRAPH = Graph({name: dict(entity.refs) for name, entity in ENTITIES.items()})
 # Order in which new rows are inserted so a reference always points at a row already written.
 INSERT_ORDER = ("customer", "contact", "delivery", "activity", "task", "conflict")
 

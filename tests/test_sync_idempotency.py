@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.models import OpLedger, QuarantinedOp, new_op_id
-from server.sync import push as push_module
+from server.sync import batch as batch_module
 from sync_helpers import make_customer, new_id, op, push, state
 
 
@@ -65,23 +65,24 @@ def test_a_repeated_op_returns_the_stored_result_and_changes_nothing(client, use
 
 def test_a_request_that_fails_half_way_commits_nothing_and_can_be_resent(app, client, users, monkeypatch):
     ops = [op("customer", new_id(), {"name": f"Kahvila {i}"}) for i in range(5)]
-    real_put, calls = push_module.Push.put, []
+    real_put, calls = batch_module.Batch.put, []
 
-    def flaky(self, one, fields):
-        calls.append(one.op_id)
-        if len(calls) == 3:
+    def flaky(self, raw, fields, answer):
+        calls.append(raw["op_id"])
+        if len(calls) == 3:  # two ops are applied in memory already
             raise RuntimeError("disk full")
-        return real_put(self, one, fields)
+        return real_put(self, raw, fields, answer)
 
     before = _counter()
-    monkeypatch.setattr(push_module.Push, "put", flaky)
+    monkeypatch.setattr(batch_module.Batch, "put", flaky)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = client.post("/api/sync/push", json={"client_id": "phone-a", "ops": ops}, headers=users.rep_h)
     assert response.status_code == 500 and response.json["error"]["code"] == "internal_error"
     db.session.remove()
     assert _counter() == before
     assert db.session.query(OpLedger).count() == 0
-    monkeypatch.setattr(push_module.Push, "put", real_put)
+    assert len(calls) == 3
+    monkeypatch.setattr(batch_module.Batch, "put", real_put)
     results = push(client, users.rep_h, ops)["results"]
     assert [r["status"] for r in results] == ["applied"] * 5
     names = sorted(c["data"]["name"] for c in state(client, users.rep_h).values() if c["entity"] == "customer")

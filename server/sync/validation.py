@@ -5,12 +5,30 @@ and says what is wrong. The wire form is what the merge compares, stamps and rep
 conflicts, so it is made once here: an edit's in column order (the order conflicts are reported
 in), a create's in the order sent (nothing is merged).
 """
+from marshmallow import ValidationError
 
 from ..entities import ENTITIES
+from ..errors import flatten_errors
 from ..schemas.fast import fast_load
+from ..schemas.fields import postal_code_problem
+from .batch import Invalid
 from .codec import CODECS, day, instant
 
 _CANONICAL = (instant, day)  # wire converters whose output is exactly fast_load's accepted input
+
+
+def validate_op(entity: str, fields: dict, creating: bool, current: dict | None) -> tuple:
+    """(stored, wire) of an op's fields, checked against the record's current wire values where a
+    rule needs them; raises batch.Invalid with {field: [message]}."""
+    try:
+        loaded, wire = load(entity, fields, creating)
+    except ValidationError as err:
+        raise Invalid(flatten_errors(err.messages))
+    if current is not None and wire.get("postal_code") and "country" not in wire:
+        problem = postal_code_problem(wire["postal_code"], current.get("country"))
+        if problem:  # the schema saw the code alone; the record says which country it is in
+            raise Invalid({"postal_code": [problem]})
+    return loaded, wire
 
 
 def load(entity: str, fields: dict, creating: bool) -> tuple:
@@ -70,15 +88,3 @@ def _verbatim(entity: str):
 
 
 _VERBATIM = {name: fields for name in ENTITIES if (fields := _verbatim(name)) is not None}
-
-
-def flatten_errors(messages, prefix="") -> dict:
-    """marshmallow errors as {field: [text]}; nested ones (delivery lines) as "lines.0.product"."""
-    out = {}
-    for name, value in messages.items():
-        key = f"{prefix}{name}"
-        if isinstance(value, dict):
-            out.update(flatten_errors(value, key + "."))
-        else:
-            out[key] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
-    return out
