@@ -1,17 +1,19 @@
 #!/usr/bin/env python
-"""Measure a 2 000-event calendar feed against serialising the same events with bare icalendar.
+"""Measure a 2 000-event calendar feed, kept and rebuilt, against bare icalendar.
 
     .venv/bin/python scripts/bench_ical.py [--events 2000] [--rounds 15] [--profile]
     DATABASE_URL=postgresql+psycopg://user@host:port/db .venv/bin/python scripts/bench_ical.py
 
 One rep gets 80 % visits and 20 % open tasks inside the feed window, written through the merge
 (apply_ops). Measured in the same run, each the median of --rounds repetitions:
-- the whole feed request, GET /calendar/<user>/<token>.ics (token check, queries, ETag, bytes);
-- a conditional request that answers 304;
-- bare icalendar: building icalendar.Event objects with the same properties from the same
-  records (as read by the feed's own query, not timed) and Calendar.to_ical().
-Prints the figures and the ratio icalendar / feed request (above 1: the whole request is faster
-than icalendar's serialising alone). Never fails on a figure.
+- baseline, bare icalendar: icalendar.Event objects with the same properties built from the same
+  records (as read by the feed's own query, not timed) and Calendar.to_ical();
+- our build: records to bytes (content.py and ical.py, no database, no HTTP);
+- the feed request on a miss (the cache emptied first: token, counter, reads, build);
+- the feed request after a change elsewhere (the counter moved: the narrow read, then the kept bytes);
+- the feed request on a hit (200 from the cache) and a conditional one (304).
+Prints each with its ratio to the baseline (below 1: cheaper than bare icalendar). Never fails on
+a figure.
 """
 import argparse
 import random
@@ -25,7 +27,8 @@ from bench_common import (Watch, build_app, database_label, dispose, fresh_datab
                           server_url_from_env)
 
 from server.calendar import query
-from server.calendar.content import FeedSettings, activity_event, task_event, window
+from server.calendar.cache import feed_cache
+from server.calendar.content import FeedSettings, activity_event, feed_bytes, task_event, window
 from server.calendar.links import personal_url
 from server.config import org_timezone_name
 from server.demo import names as N
@@ -35,7 +38,7 @@ from server.models import User
 
 
 def load(app, n_events: int, seed: int):
-    """Load a rep with n_events feed events (4 visits : 1 open task) through the merge; return their id."""
+    """Load a rep with n_events feed events (4 visits : 1 open task) through the merge; return them and the builder."""
     with app.app_context():
         actor, _headers = make_user("rep", "rep@example.com")
         rng = random.Random(seed)
@@ -54,7 +57,7 @@ def load(app, n_events: int, seed: int):
             b.task(cid, actor.id, "follow_up", rng.choice([s for s in N.NEXT_STEPS if s]), b.today + timedelta(days=rng.randrange(0, 300)),
                    status="open")
         load_ops(actor, b.ops)
-        return actor.id
+        return actor, b
 
 
 def bare_icalendar(events) -> bytes:
@@ -91,53 +94,78 @@ def median_ms(watch: Watch) -> float:
     return statistics.median(watch.laps) * 1000
 
 
+def change_elsewhere(actor, b: Builder, round_no: int) -> None:
+    """Write a customer without visits: the sync counter moves, the feed's bytes stay the same."""
+    b.ops.clear()  # the builder keeps the Y-tunnukset it has handed out, so the new one is unique
+    b.customer(f"Muualla {round_no}", "customer", "cafe")
+    load_ops(actor, b.ops)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--profile", action="store_true", help="also print cProfile of the feed requests")
+    parser.add_argument("--profile", action="store_true", help="also print cProfile of the missed requests")
     args = parser.parse_args()
     with fresh_databases(("ical",), server_url_from_env()) as urls:
         app = build_app(urls["ical"])
         print(f"== bench_ical on {database_label(urls['ical'])}: {args.events} events, {args.rounds} rounds ==")
         started = time.perf_counter()
-        user_id = load(app, args.events, args.seed)
+        actor, builder = load(app, args.events, args.seed)
+        user_id = actor.id
         print(f"setup: {args.events} events (+ customers, contacts) through apply_ops in "
               f"{time.perf_counter() - started:.1f} s")
         with app.test_request_context():
             user = db.session.get(User, user_id)
-            path = urlsplit(personal_url(user)).path
+            path, owner = urlsplit(personal_url(user)).path, user.name
             settings = FeedSettings(base="http://localhost", tz=org_timezone_name())
             win = window(datetime.now(timezone.utc), settings.tz)
-            events = ([activity_event(r, settings) for r in query.activities(win, user_id)]
-                      + [task_event(r, settings) for r in query.open_tasks(win, user_id)])
+            activities, tasks = query.activities(win, user_id), query.open_tasks(win, user_id)
+            events = [activity_event(r, settings) for r in activities] + [task_event(r, settings) for r in tasks]
             db.session.remove()
         client = app.test_client()
-        feed, not_modified, bare = Watch(args.profile), Watch(), Watch()
+        bare, build, miss, elsewhere, hit, not_modified = (Watch(), Watch(), Watch(args.profile), Watch(), Watch(),
+                                                           Watch())
         first = client.get(path)
         assert first.status_code == 200, first.status_code
         served = icalendar.Calendar.from_ical(first.data).walk("VEVENT")
         if len(served) != len(events) or len(events) < args.events:
             raise SystemExit(f"feed has {len(served)} events, expected {len(events)} (>= {args.events})")
-        for _ in range(args.rounds):
-            with feed:
+        for round_no in range(args.rounds):
+            with bare:
+                body = bare_icalendar(events)
+            with build:
+                feed_bytes(activities, tasks, settings, owner)
+            with app.app_context():
+                feed_cache().clear()
+            with miss:
+                response = client.get(path)
+            assert response.status_code == 200 and response.data == first.data
+            with app.app_context():
+                change_elsewhere(actor, builder, round_no)
+            with elsewhere:
+                response = client.get(path)
+            assert response.status_code == 200 and response.data == first.data
+            with hit:
                 response = client.get(path)
             assert response.status_code == 200 and response.data == first.data
             with not_modified:
                 response = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
             assert response.status_code == 304
-            with bare:
-                body = bare_icalendar(events)
-        feed_ms, bare_ms, nm_ms = median_ms(feed), median_ms(bare), median_ms(not_modified)
-        print(f"feed request (200):      median {feed_ms:7.1f} ms, slowest {max(feed.laps) * 1000:.1f} ms, "
-              f"{len(first.data) / 1024:.0f} KiB, {len(events)} events")
-        print(f"conditional request (304): median {nm_ms:5.1f} ms")
-        print(f"bare icalendar {icalendar.__version__} serialise: median {bare_ms:7.1f} ms, "
-              f"{len(body) / 1024:.0f} KiB (objects built from the same records; no database, no HTTP)")
-        print(f"ratio icalendar / feed request: {bare_ms / feed_ms:.2f} "
-              f"(the whole request is {bare_ms / feed_ms:.1f}x as fast as icalendar's serialising alone)")
-        feed.report("feed requests")
+        base_ms = median_ms(bare)
+        print(f"{len(events)} events, {len(first.data) / 1024:.0f} KiB (bare icalendar: {len(body) / 1024:.0f} KiB)")
+        for label, watch in ((f"bare icalendar {icalendar.__version__}, build + serialise (baseline)", bare),
+                             ("our build, records -> bytes (no database)", build),
+                             ("feed request, miss (cache emptied)", miss),
+                             ("feed request, changed elsewhere (kept bytes)", elsewhere),
+                             ("feed request, hit (200 from the cache)", hit),
+                             ("conditional request, hit (304)", not_modified)):
+            ms = median_ms(watch)
+            print(f"{label:<62} median {ms:8.2f} ms  ratio to baseline {ms / base_ms:6.3f}")
+        print(f"a cached poll costs 1/{base_ms / median_ms(hit):.0f} of bare icalendar; "
+              f"a miss costs {median_ms(miss) / base_ms:.2f}x bare icalendar")
+        miss.report("missed feed requests")
         dispose(app)
 
 
