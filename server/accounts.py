@@ -1,4 +1,4 @@
-"""Checking a password, with the slow-down for repeated failures: shared by the API and the back office.
+"""User accounts: creating one, and the password check with its slow-down (API and back office).
 
 Failures are counted per (e-mail, client address) and per client address across e-mails (SPEC §4).
 Nothing is counted per e-mail alone: that would let anyone lock a user out by guessing. The counts
@@ -71,6 +71,15 @@ def authenticate(email: str, password: str, address: str | None) -> User:
         db.session.commit()
         raise LoginRefused("invalid")
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.client == client))
+    return user
+
+
+def create_user(email: str, name: str, role: str, password: str) -> User:
+    """Create a user who can log in (the CLI's create-user and the demo data)."""
+    user = User(email=email.strip().lower(), name=name, role=role)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
     return user
 
 

@@ -3,6 +3,8 @@ import click
 from flask import current_app
 from flask_migrate import upgrade
 
+from .accounts import create_user
+from .demo import load_demo
 from .extensions import db
 from .models import DEFAULT_FOLLOWUP_DELAY_DAYS, DEFAULT_SERVICE_LEVELS, ROLES, ServiceLevel, User
 from .reminders.cli import register as register_reminders
@@ -20,16 +22,10 @@ def init_database() -> None:
     db.session.commit()
 
 
-def create_user(email: str, name: str, role: str, password: str) -> User:
-    user = User(email=email.strip().lower(), name=name, role=role)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
-    return user
-
-
 def register(app) -> None:
+    """Add the commands to `flask --app server`."""
     register_reminders(app)  # vapid-keys, send-reminders, reminders-status
+
     @app.cli.command("init-db")
     @click.option("--demo/--no-demo", default=False,
                   help="On a database with no users yet, also load the demo data.")
@@ -38,8 +34,6 @@ def register(app) -> None:
         init_database()
         click.echo("Database is at the newest schema.")
         if demo and db.session.query(User).count() == 0:
-            from .demo import load_demo
-
             click.echo("New database: loading demo data ...")
             summary = load_demo(progress=lambda msg: click.echo(f"  {msg}"))
             click.echo("Loaded: " + ", ".join(f"{n} {k}" for k, n in summary.items()))
@@ -62,8 +56,6 @@ def register(app) -> None:
     @click.option("--seed", type=int, default=1, show_default=True)
     def load_demo_command(size, seed):
         """Load realistic demo data (users, customers, contacts, visits, deliveries, tasks)."""
-        from .demo import load_demo
-
         try:
             summary = load_demo(size=size, seed=seed, progress=lambda msg: click.echo(msg))
         except (RuntimeError, ValueError) as err:  # e.g. already loaded: a message, not a traceback

@@ -1,19 +1,16 @@
 """REST blueprints under /api/."""
+from ..extensions import csrf
+from . import errors, json_body
+from .auth import bp as auth_bp
+from .me import bp as me_bp
+from .openapi import bp as openapi_bp
+from .resources import make_blueprint
+from .settings import bp as settings_bp
+from .webpush import bp as webpush_bp
 
 
 def register(app) -> None:
     """Register the error handlers, the app-wide body cap and every /api/ blueprint (all exempt from CSRF: bearer auth)."""
-    # Imported here, not at module level: server.operations needs api.errors, and the resource
-    # views need server.operations, so a top-level import would make the two packages a cycle.
-    from ..extensions import csrf
-    from . import errors, json_body
-    from .auth import bp as auth_bp
-    from .me import bp as me_bp
-    from .openapi import bp as openapi_bp
-    from .resources import make_blueprint
-    from .settings import bp as settings_bp
-    from .webpush import bp as webpush_bp
-
     errors.register(app)
     json_body.install(app)
     blueprints = [auth_bp, me_bp, openapi_bp, settings_bp, webpush_bp]

@@ -5,6 +5,7 @@ from flask import current_app, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from ..errors import flatten_errors
 from ..operations import WriteRefused
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,6 @@ def error_body(status: int, message: str, code: str | None = None, fields: dict 
 
 
 def validation_error(messages: dict, status: int = 422):
-    from ..sync.validation import flatten_errors
     fields = flatten_errors(messages)
     return error_body(status, "Some fields are not valid: " + ", ".join(sorted(fields)) + ".", "validation_error", fields)
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select, text
 
-from ..cli import create_user
+from ..accounts import create_user
 from ..entities import ENTITIES
 from ..extensions import db
 from ..models import Customer, Task, User, new_op_id
