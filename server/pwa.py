@@ -14,7 +14,8 @@ from flask import Blueprint, Response, current_app, render_template
 PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
 STATIC_DIR = PWA_DIR / "static"
 TEMPLATE_DIR = PWA_DIR / "templates"
-# Only the app's own files: back-office assets and the service worker itself stay out of the cache.
+# Only the app's own files (the back office keeps its own in server/office/static); the service
+# worker itself stays out of the cache.
 SHELL_SUFFIXES = {".js", ".css", ".json", ".png", ".svg", ".webmanifest"}
 SHELL_SKIP = {"sw.js"}
 
@@ -29,8 +30,6 @@ def _shell(static_dir: str, debug_stamp: float = 0.0, salt: str = "") -> tuple[s
     for path in sorted(Path(static_dir).rglob("*")):
         if path.is_file() and path.suffix in SHELL_SUFFIXES and path.name not in SHELL_SKIP:
             rel = path.relative_to(static_dir).as_posix()
-            if rel.startswith("office/"):
-                continue
             digest.update(rel.encode())
             digest.update(path.read_bytes())
             urls.append(f"/static/{rel}")

@@ -14,7 +14,8 @@ from ..extensions import db
 from ..reminders.status import reminders_status
 from .forms import ConfirmForm, LoginForm
 
-bp = Blueprint("office", __name__, url_prefix="/office")
+# Its own templates/ and static/ (served at /office/static/), beside the code; the PWA keeps pwa/.
+bp = Blueprint("office", __name__, url_prefix="/office", template_folder="templates", static_folder="static")
 
 
 def role_required(role: str):
