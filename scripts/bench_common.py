@@ -24,7 +24,7 @@ from server.cli import init_database  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.models import ApiToken, User  # noqa: E402
 from server.sync.push import apply_ops  # noqa: E402
-from server.sync.rules import Actor  # noqa: E402
+from server.permissions import Actor  # noqa: E402
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from server import create_app
 from server.config import TestConfig
 from server.extensions import db
 from server.models import DEFAULT_SERVICE_LEVELS, ServiceLevel, User
-from server.sync.rules import Actor
+from server.permissions import Actor
 from server.sync.versions import ensure_counter
 
 PASSWORD = "demo1234"

@@ -8,7 +8,7 @@ import vobject
 
 from server.calendar.links import TEAM, feed_token
 from server.extensions import db
-from server.sync.rules import Actor
+from server.permissions import Actor
 
 HEL = ZoneInfo("Europe/Helsinki")
 

@@ -22,7 +22,7 @@ from server.config import TestConfig
 from server.extensions import db
 from server.models import ReminderSend, User, WebPushSubscription
 from server.reminders.vapid import generate_file
-from server.sync.rules import Actor
+from server.permissions import Actor
 from server.sync.versions import ensure_counter
 
 ROOT = Path(__file__).resolve().parent.parent

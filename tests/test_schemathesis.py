@@ -31,7 +31,7 @@ from server.models import ApiToken, User
 from server.operations import write_one
 from server.reminders.vapid import generate_file
 from server.schemas.fields import business_id_valid
-from server.sync.rules import Actor
+from server.permissions import Actor
 from server.sync.versions import latest
 
 MAX_EXAMPLES = int(os.environ.get("KENTTA_SCHEMATHESIS_EXAMPLES", "20"))

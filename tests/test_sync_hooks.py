@@ -8,7 +8,7 @@ from server.extensions import db
 from server.models import Customer, Task
 from server.sync import hooks
 from server.sync.push import apply_ops
-from server.sync.rules import Actor
+from server.permissions import Actor
 from sync_helpers import new_id
 from sync_helpers import op as wire_op
 

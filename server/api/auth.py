@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 from ..accounts import LoginRefused, authenticate
 from ..extensions import db
 from ..models import ApiToken, User, hash_token, utcnow
-from ..sync.rules import Actor
+from ..permissions import Actor
 from .errors import ApiError, error_body
 from .json_body import json_body
 

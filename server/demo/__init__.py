@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Customer, Task, User, new_op_id
 from ..sync.push import apply_ops
 from ..reminders.followups import followup_task_id
-from ..sync.rules import Actor
+from ..permissions import Actor
 from ..sync.versions import latest
 from .shapes import Benchmark, Demo
 
