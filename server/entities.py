@@ -13,9 +13,6 @@ SYNCED_COLUMNS = ("id", "version", "deleted", "created_at", "updated_at", "field
 from .sync.graph import CASCADE, NULLIFY, USER, Graph, Ref  # noqa: F401  (CASCADE, NULLIFY: re-exported)
 
 
-_PARENTS: dict = {}
-
-
 @dataclass(frozen=True)
 class Entity:
     name: str
@@ -38,12 +35,6 @@ class Entity:
     @property
     def fields(self) -> tuple:
         return tuple(c.name for c in self.table.columns if c.name not in SYNCED_COLUMNS)
-
-    def parents(self):
-        """References whose deletion takes this record with it."""
-        if self.name not in _PARENTS:
-            _PARENTS[self.name] = {f: r.target for f, r in self.refs.items() if r.mode == CASCADE}
-        return _PARENTS[self.name]
 
 
 ENTITIES = {

@@ -9,9 +9,9 @@ the log back while the next request is being worked on (SQLite runs it outside P
 The thread checkpoints PASSIVE (it never waits for or blocks a reader or writer), INTERVAL
 seconds after a commit, on a connection of its own that is closed after each run, and it ends
 after IDLE seconds without commits (the next commit starts a new one). The interval is short on
-purpose: the log starts again from its beginning (rewriting a file in place, ~3 times cheaper than
+purpose: the log starts again from its beginning (rewriting a file in place is much cheaper than
 growing it) only once a checkpoint has copied all of it, so under a steady stream of pushes,
-copied back in 0.2 s batches, it never did, and every ~20th push stalled ~25 ms on BACKSTOP. If
+copied back in longer batches, it never did, and pushes stalled now and then on BACKSTOP. If
 the thread falls behind anyway, the log reaching BACKSTOP pages makes a commit checkpoint as
 before, so the log stays bounded.
 It only works while the app has the database open: once the engine's last connection is closed

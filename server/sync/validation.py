@@ -34,7 +34,7 @@ def validate_op(entity: str, fields: dict, creating: bool, current: dict | None)
 def load(entity: str, fields: dict, creating: bool) -> tuple:
     """(loaded, wire) of an op's fields: a create's whole record or an edit's changed fields.
     Raises marshmallow's ValidationError with the reasons."""
-    schema = _SCHEMAS.get(entity) or schema_for(entity)
+    schema = SCHEMA_OF[entity]
     loaded = fast_load(schema, fields, not creating)
     fast = loaded is not None
     if not fast:
@@ -66,21 +66,15 @@ def _wire_plan(entity: str, loaded: dict) -> list:
     return plan
 
 
-_SCHEMAS: dict = {}
-
-
-def schema_for(entity: str):
-    """One schema instance per entity: building one deep-copies its fields (most of a push's time)."""
-    if entity not in _SCHEMAS:
-        _SCHEMAS[entity] = ENTITIES[entity].schema()
-    return _SCHEMAS[entity]
+# One schema instance per entity, made once: building one deep-copies its fields.
+SCHEMA_OF = {name: entity.schema() for name, entity in ENTITIES.items()}
 
 
 def _verbatim(entity: str):
     """The fields whose fast-loaded value is not their wire form (instants, dates), or None when
     some field needs converting (money) or is not a column."""
     columns = CODECS[entity].conv_of
-    if not set(schema_for(entity).load_fields) <= set(columns):
+    if not set(SCHEMA_OF[entity].load_fields) <= set(columns):
         return None
     if any(conv is not None and conv not in _CANONICAL for conv in columns.values()):
         return None

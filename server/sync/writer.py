@@ -122,7 +122,7 @@ def _keeps_booleans(processor) -> bool:
 
 def _json_text(processor):
     """The JSON type's processor with orjson doing the encoding (conflict values, ledger results):
-    the same JSON, ~5 times faster than json.dumps. None and anything orjson refuses (SQL NULL
+    the same JSON, several times faster than json.dumps. None and anything orjson refuses (SQL NULL
     markers, integers beyond 64 bits, non-string keys) still go through the type's own processor."""
     dumps = orjson.dumps
 
