@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from server import create_app
@@ -148,6 +149,23 @@ def users(make_user, login):
         setattr(out, role, user)
         setattr(out, f"{role}_h", login(user))
     return out
+
+
+class OwnContextClient(FlaskClient):
+    """Give each request its own app context, as a real server does: the test's long-lived context
+    would otherwise share `g` (logged-in user, CSRF token, locale) between two browsers."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def own_contexts(app):
+    """Test clients whose requests each get their own app context (session cookie tests)."""
+    app.test_client_class = OwnContextClient
+    yield
+    app.test_client_class = None
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
 """Migrations carry a database with data forward (and back), on SQLite and on PostgreSQL."""
+from contextlib import contextmanager
+
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
@@ -12,19 +14,32 @@ LEDGER_ROW = sa.text("INSERT INTO op_ledger (op_id, client_id, user_id, entity, 
                      "received_at) VALUES ('op-1', 'phone', NULL, 'customer', 'c-1', 'applied', 7, '2026-11-20 08:00:00')")
 
 
-def _user_fks():
-    return [fk for fk in sa.inspect(db.engine).get_foreign_keys("op_ledger") if fk["referred_table"] == "users"]
-
-
-@pytest.mark.parametrize("kind", [pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
-def test_0003_drops_the_ledger_user_key_and_keeps_the_rows(kind, tmp_path, request):
+@contextmanager
+def migrating(kind: str, tmp_path, request):
+    """An app on a new, empty database of this kind (its migrations folder: app.extensions), dropped after."""
     if kind == "sqlite":
         url = f"sqlite:///{tmp_path / 'migrate.db'}"
     else:
         url = _fresh_postgres_db(request.getfixturevalue("postgres_url"))
     app = create_app(TestConfig(url))
     with app.app_context():
-        folder = app.extensions["migrate"].directory
+        yield app.extensions["migrate"].directory
+        db.session.remove()
+        db.engine.dispose()
+    if kind == "postgres":
+        admin = sa.create_engine(request.getfixturevalue("postgres_url"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.engine.make_url(url).database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _user_fks():
+    return [fk for fk in sa.inspect(db.engine).get_foreign_keys("op_ledger") if fk["referred_table"] == "users"]
+
+
+@pytest.mark.parametrize("kind", [pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
+def test_0003_drops_the_ledger_user_key_and_keeps_the_rows(kind, tmp_path, request):
+    with migrating(kind, tmp_path, request) as folder:
         upgrade(directory=folder, revision="0002")
         db.session.execute(LEDGER_ROW)
         db.session.commit()
@@ -37,13 +52,6 @@ def test_0003_drops_the_ledger_user_key_and_keeps_the_rows(kind, tmp_path, reque
         assert len(_user_fks()) == 1
         upgrade(directory=folder)  # and forward again from a named key
         assert _user_fks() == [] and db.session.execute(sa.text("SELECT count(*) FROM op_ledger")).scalar() == 1
-        db.session.remove()
-        db.engine.dispose()
-    if kind == "postgres":
-        admin = sa.create_engine(request.getfixturevalue("postgres_url"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.engine.make_url(url).database}" WITH (FORCE)'))
-        admin.dispose()
 
 
 USER_ROW = sa.text("INSERT INTO users (id, email, name, role, password_hash, active, calendar_generation, created_at) "
@@ -57,13 +65,7 @@ def _columns(table):
 
 @pytest.mark.parametrize("kind", [pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
 def test_0004_adds_client_addresses_and_session_generations_and_goes_back(kind, tmp_path, request):
-    if kind == "sqlite":
-        url = f"sqlite:///{tmp_path / 'migrate.db'}"
-    else:
-        url = _fresh_postgres_db(request.getfixturevalue("postgres_url"))
-    app = create_app(TestConfig(url))
-    with app.app_context():
-        folder = app.extensions["migrate"].directory
+    with migrating(kind, tmp_path, request) as folder:
         upgrade(directory=folder, revision="0003")
         db.session.execute(USER_ROW)
         db.session.execute(FAILURE_ROW)
@@ -80,10 +82,3 @@ def test_0004_adds_client_addresses_and_session_generations_and_goes_back(kind, 
         db.session.remove()
         upgrade(directory=folder)
         assert "client" in _columns("login_failures") and "session_generation" in _columns("users")
-        db.session.remove()
-        db.engine.dispose()
-    if kind == "postgres":
-        admin = sa.create_engine(request.getfixturevalue("postgres_url"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.engine.make_url(url).database}" WITH (FORCE)'))
-        admin.dispose()

@@ -2,25 +2,10 @@
 import re
 
 import pytest
-from flask.testing import FlaskClient
 
 from conftest import PASSWORD
 
-
-class OwnContextClient(FlaskClient):
-    """Give each request its own app context, as a real server does: the test's long-lived context
-    would otherwise share `g` (logged-in user, CSRF token, locale) between two browsers."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture(autouse=True)
-def own_contexts(app):
-    app.test_client_class = OwnContextClient
-    yield
-    app.test_client_class = None
+pytestmark = pytest.mark.usefixtures("own_contexts")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ session on the server, and links never built from an untrusted Host header."""
 import re
 
 import pytest
-from flask.testing import FlaskClient
 
 from api_helpers import assert_error
 from conftest import PASSWORD
@@ -11,20 +10,7 @@ from server import create_app
 from server.config import TestConfig
 from server.extensions import db
 
-
-class OwnContextClient(FlaskClient):
-    """Give each request its own app context, as a real server does (Flask-Login keeps the user in `g`)."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture(autouse=True)
-def own_contexts(app):
-    app.test_client_class = OwnContextClient
-    yield
-    app.test_client_class = None
+pytestmark = pytest.mark.usefixtures("own_contexts")
 
 
 def office_login(client, user, password=PASSWORD):
