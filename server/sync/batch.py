@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 from ..permissions import Actor, check, create_defaults
 from .graph import CASCADE, NULLIFY
+from .graph import USER as USER_REF  # merge.USER is the user's place in a stamp
 from .merge import AT, DELETED, USER, Lost, Op, changed_since, create_meta, merge_delete, merge_put, stamp, unseen
 
 EDITED_AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -186,7 +187,7 @@ class Batch:
             target_id = stored.get(name)
             if target_id is None:
                 continue
-            if ref.mode == "user":
+            if ref.mode == USER_REF:
                 exists = self.working.user_exists(target_id)
             else:
                 deleted = self.working.deleted(ref.target, target_id)
