@@ -53,7 +53,7 @@ class CustomerSchema(StrictSchema):
     notes = Text(5000, multiline=True)
     archived = Flag()
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # named with the other bad fields, not after them
     def _postal_code_fits_country(self, data, partial=False, **_):
         """A new record is in Finland unless it says otherwise; an edit of the code alone gets the
         general rule (the stored country is not in the op)."""
