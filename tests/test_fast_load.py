@@ -1,6 +1,8 @@
 """The push's fast validation path must accept only what marshmallow accepts, with the same result."""
+import copy
 import uuid
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -9,6 +11,8 @@ from marshmallow import ValidationError
 
 from server.schemas.entities import SCHEMAS
 from server.schemas.fast import fast_load
+from server.sync import validation
+from server.sync.codec import CODECS
 
 OUT_OF_RANGE = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00Z",
                 "9999-12-31T23:59:59Z", "1899-12-31T23:59:59Z", "2201-01-01T00:00:00Z", "0001-01-01", "9999-12-31",
@@ -137,3 +141,54 @@ def test_fast_path_keeps_text_hygiene():
     assert fast_load(activity, {"notes": "a\n\tb"}, partial=True) == {"notes": "a\n\tb"}
     assert fast_load(customer, {"name": "Aalto", "website": "www.aalto.fi", "postal_code": "00100"},
                      partial=False) == {"name": "Aalto", "website": "https://www.aalto.fi", "postal_code": "00100"}
+
+
+def _both_paths(entity, data, creating):
+    """validation.load's (stored, wire), or marshmallow's messages, with the fast path and without it."""
+    def load(fast: bool):
+        with mock.patch.object(validation, "fast_load", validation.fast_load if fast else lambda *_a: None):
+            try:
+                return validation.load(entity, copy.deepcopy(data), creating)
+            except ValidationError as err:
+                return err.messages
+    return load(True), load(False)
+
+
+@settings(max_examples=600, deadline=None)
+@given(inputs())
+def test_the_production_load_stores_and_sends_the_same_on_either_path(case):
+    """What a push stores and what its merge compares, stamps and reports (the wire values) do not
+    depend on whether the fast path or marshmallow took the op (sync/validation.py's two paths)."""
+    entity, data, partial = case
+    fast, slow = _both_paths(entity, data, not partial)
+    assert fast == slow
+    if isinstance(fast, tuple):  # accepted: the wire values are those the codec makes of the stored ones
+        stored, wire = fast
+        codec = CODECS[entity]
+        assert wire == codec.values({name: value for name, value in stored.items() if name in codec.conv_of})
+
+
+
+
+CUSTOMER, CONTACT = str(uuid.uuid4()), str(uuid.uuid4())
+VALID = [
+    ("customer", {"name": " Kahvila Aalto ", "business_id": "1234561-2", "website": "www.aalto.fi", "archived": False}),
+    ("contact", {"customer_id": CUSTOMER, "name": "Liisa", "email": "liisa@aalto.fi", "marketing_ban": True}),
+    ("activity", {"customer_id": CUSTOMER, "contact_id": CONTACT, "type": "visit", "title": "Aalto – maistatus",
+                  "starts_at": "2026-11-20T08:00:00Z", "ends_at": "2026-11-20T09:00:00Z", "notes": "a\n\tb"}),
+    ("task", {"customer_id": CUSTOMER, "title": "Soita", "kind": "follow_up", "due_on": "2026-11-23",
+              "remind_at": "2026-11-23T06:00:00Z"}),
+    ("delivery", {"customer_id": CUSTOMER, "status": "delivered", "ordered_on": "2026-11-18",
+                  "delivered_on": "2026-11-20", "total": "995.00", "lines": [{"product": "Kakku", "quantity": 2,
+                                                                              "unit_price": "497.5"}]}),
+]
+
+
+@pytest.mark.parametrize("entity,data", VALID, ids=[e for e, _ in VALID])
+@pytest.mark.parametrize("creating", [True, False], ids=["create", "edit"])
+def test_ordinary_ops_store_and_send_the_same_on_either_path(entity, data, creating):
+    """The common ops, create and edit: the cases the fast path exists for, on both paths alike."""
+    fast, slow = _both_paths(entity, data, creating)
+    assert fast == slow
+    codec = CODECS[entity]
+    assert fast[1] == codec.values({name: value for name, value in fast[0].items() if name in codec.conv_of})
