@@ -9,7 +9,7 @@ from server.extensions import db
 from server.models import Customer
 from server.sync.merge import DELETED
 from server.entities import ENTITIES
-from server.sync.meta import FIELD_ORDER, SHAPE, STAMPS, load_json, pack, pack_json, unpack
+from server.sync.codec.meta import FIELD_ORDER, SHAPE, STAMPS, load_json, pack, pack_json, unpack
 from sync_helpers import make_customer, op, push_one, state
 
 

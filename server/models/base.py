@@ -55,7 +55,7 @@ class SyncedMixin:
 
     `field_meta` tells, per field, the change that last set it ([version, edited_at, client_id,
     op_id, user_id, device_at]); the key "deleted" does the same for the last delete or restore.
-    It is stored packed, each change once (see server/sync/meta.py).
+    It is stored packed, each change once (see server/sync/codec/meta.py).
     `search_text` is a casefolded copy of the searchable fields: SQLite's lower() only folds
     ASCII, so case-insensitive search for ä, ö, å has to be prepared in Python.
     """

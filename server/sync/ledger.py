@@ -7,7 +7,7 @@ COPY): SQLAlchemy's per-row parameter processing cost more than SQLite's insert 
 from sqlalchemy import select
 
 from ..models import OpLedger
-from .reads import one_of
+from .writer import one_of
 from .writer import insert_tuples
 
 TABLE = OpLedger.__table__

@@ -4,33 +4,14 @@ A push looks up ~500 ids at a time in one query per entity: the records it chang
 their field metadata), the records it only points at (id and tombstone flag), and customers by
 Y-tunnus.
 """
-import orjson
-from sqlalchemy import ARRAY, Text, any_, bindparam, cast, func, select
+from sqlalchemy import Text, cast, select
 
 from ..entities import ENTITIES
 from .codec import CODECS
+from .writer import one_of
 
 _QUERIES: dict = {}
 READ: dict = {}  # query -> (fields (the first columns), [(field, wire converter)])
-
-
-def one_of(column, dialect):
-    """(condition, make_param): `column` is one of a list of values, bound as one parameter "ids".
-
-    A push looks up ~500 ids at a time. An expanding IN makes SQLAlchemy render and bind 500
-    parameters on every execution; SQLite reads the list as one JSON array (json_each; the id
-    index is still used), PostgreSQL as one array (= ANY). Other databases get the expanding IN.
-    """
-    if dialect.name == "sqlite":
-        values = func.json_each(bindparam("ids")).table_valued("value")
-        return column.in_(select(values.c.value)), _json_list
-    if dialect.name == "postgresql":
-        return column == any_(bindparam("ids", type_=ARRAY(column.type))), list
-    return column.in_(bindparam("ids", expanding=True)), list
-
-
-def _json_list(values) -> str:
-    return orjson.dumps(list(values)).decode()  # ~3000 ids a push: json.dumps was a tenth of its Python
 
 
 def by_ids(entity: str, light: bool, dialect):

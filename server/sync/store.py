@@ -8,9 +8,8 @@ from sqlalchemy import select
 
 from ..entities import ENTITIES, INSERT_ORDER, search_text
 from ..models import User
-from .codec import CODECS
+from .codec import CODECS, load_json, pack, pack_json, unpack
 from .merge import State
-from .meta import load_json, pack, pack_json, unpack
 from .reads import READ, by_business_ids, by_ids
 from .writer import meta_as_text, write
 

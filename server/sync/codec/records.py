@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import Date, DateTime, Numeric, String, type_coerce
 
-from ..entities import ENTITIES
+from ...entities import ENTITIES
 
 BOOKKEEPING = ("id", "version", "deleted", "created_at", "updated_at")  # what every record's wire JSON starts with
 
