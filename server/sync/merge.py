@@ -5,7 +5,7 @@ return. Keeping the rules here is what lets REST, sync, import and server rules 
 behaviour, and what makes the property tests cheap.
 
 Field metadata is a list [version, edited_at, client_id, op_id, user_id, seq]: the change that last
-set the field (stored packed, see meta.py). edited_at is a fixed-width UTC string, so string order
+set the field (stored packed, see codec/meta.py). edited_at is a fixed-width UTC string, so string order
 is time order. seq is the op's place in its client's outbox (None when the client sent none).
 
 Two orders, never mixed: one client's own edits are ordered by their seq, because a device clock
@@ -98,7 +98,7 @@ def merge_put(current: Optional[State], op: Op, version: int) -> Outcome:
     """Apply a put (create or field patch) to the current state of a record."""
     if current is None:  # a create: every field is new
         return Outcome("applied", dict(op.fields), create_meta(op, version), [])
-    mine = stamp(op, version)  # one list shared by every field this op sets: stored once (see meta.py)
+    mine = stamp(op, version)  # one list shared by every field this op sets: stored once (see codec/meta.py)
     out = Outcome(status="applied")
 
     if current.deleted and stale_own(current.meta.get(DELETED), op):
