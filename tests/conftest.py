@@ -96,14 +96,21 @@ def clean_database() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app(database_url):
+@contextmanager
+def app_on(database_url):
+    """A new app on the test database, emptied first, inside its app context."""
     app = create_app(TestConfig(database_url))
     with app.app_context():
         clean_database()
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    with app_on(database_url) as app:
+        yield app
 
 
 @pytest.fixture

@@ -10,12 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from api_helpers import assert_error
-from conftest import PASSWORD, clean_database
-from server import create_app
-from server.config import TestConfig
+from conftest import PASSWORD, app_on
 from server.entities import ENTITIES
 from server.extensions import db
 from server.models import QuarantinedOp, User
+from server.operations import write_one
 from server.permissions import Actor
 from sync_helpers import new_id, op, push_one
 
@@ -61,12 +60,9 @@ EDIT = {"customer": {"notes": "Päivitetty"}, "contact": {"notes": "Päivitetty"
 
 @pytest.fixture(scope="module")
 def app(database_url):
-    app = create_app(TestConfig(database_url))
-    with app.app_context():
-        clean_database()
+    """One app for the whole table (the cases only read and write their own records)."""
+    with app_on(database_url) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +83,6 @@ def team(app):
 
 def _write(entity, fields, record_id=None):
     """Make a record as the server would (no rule stands in the way of setting up a case)."""
-    from server.operations import write_one  # after create_app: server.api and operations import each other
     return write_one(Actor(id=None, role="admin"), entity, record_id, "put", fields)["id"]
 
 
