@@ -3,7 +3,11 @@ from flask import render_template, request
 from flask_babel import gettext
 
 from . import session  # noqa: F401  (registers the Flask-Login user loader)
-from .views import bp
+# Each page module adds its routes to the one blueprint (access.bp).
+from . import customers, dashboard, orders, quality, review, settings, tasks, views, visits  # noqa: F401
+from .access import bp
+from .fmt import install as install_formats
+from .nav import install as install_nav
 
 LANGUAGES = ("fi", "en")
 
@@ -19,6 +23,8 @@ def register(app) -> None:
 
     from ..extensions import babel
 
+    install_formats(app)
+    install_nav(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="office/translations")
     app.jinja_env.globals["get_locale"] = get_locale

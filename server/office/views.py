@@ -1,9 +1,8 @@
 """Back-office pages: login, the user's calendar subscription, and what the reminders did."""
 import math
-from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,30 +11,15 @@ from ..accounts import LoginRefused, authenticate
 from ..calendar.links import feed_links
 from ..extensions import db
 from ..reminders.status import reminders_status
+from .access import bp, role_required
 from .forms import ConfirmForm, LoginForm
-
-# Its own templates/ and static/ (served at /office/static/), beside the code; the PWA keeps pwa/.
-bp = Blueprint("office", __name__, url_prefix="/office", template_folder="templates", static_folder="static")
-
-
-def role_required(role: str):
-    """Require a logged-in user of at least `role`; others get 403, never the page."""
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(*args, **kwargs):
-            if not current_user.at_least(role):
-                abort(403)
-            return view(*args, **kwargs)
-        return wrapper
-    return decorator
 
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: an open redirect would let a link send users anywhere."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("office.home")
+    return url_for("office.dashboard" if current_user.at_least("service") else "office.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])

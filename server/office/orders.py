@@ -1,0 +1,2 @@
+"""Orders and deliveries: record, deliver, cancel; the production list."""
+from .access import bp  # noqa: F401

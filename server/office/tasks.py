@@ -1,0 +1,2 @@
+"""Tasks: customer service asks a rep to act; open and overdue lists."""
+from .access import bp  # noqa: F401
