@@ -82,3 +82,32 @@ def test_0004_adds_client_addresses_and_session_generations_and_goes_back(kind, 
         db.session.remove()
         upgrade(directory=folder)
         assert "client" in _columns("login_failures") and "session_generation" in _columns("users")
+
+
+CUSTOMER_ROW = sa.text("INSERT INTO customers (id, version, deleted, created_at, updated_at, field_meta, search_text, "
+                       "name, kind, stage, country, do_not_contact, marketing_ban, archived) VALUES ('c-1', 1, false, "
+                       "'2026-11-20 08:00:00', '2026-11-20 08:00:00', '{}', '', 'Kahvila', 'customer', 'new', 'FI', "
+                       "false, false, false)")
+DELIVERY_ROW = sa.text("INSERT INTO deliveries (id, version, deleted, created_at, updated_at, field_meta, search_text, "
+                       "customer_id, status, lines, total) VALUES ('d-1', 2, false, '2026-11-20 08:00:00', "
+                       "'2026-11-20 08:00:00', '{}', '', 'c-1', 'ordered', '[]', 12.50)")
+
+
+@pytest.mark.parametrize("kind", [pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
+def test_0005_adds_the_planned_delivery_day_and_goes_back(kind, tmp_path, request):
+    with migrating(kind, tmp_path, request) as folder:
+        upgrade(directory=folder, revision="0004")
+        db.session.execute(CUSTOMER_ROW)
+        db.session.execute(DELIVERY_ROW)
+        db.session.commit()
+        upgrade(directory=folder, revision="0005")
+        assert db.session.execute(sa.text("SELECT id, deliver_on FROM deliveries")).all() == [("d-1", None)]
+        indexes = {i["name"]: i["column_names"] for i in sa.inspect(db.engine).get_indexes("deliveries")}
+        assert indexes["ix_deliveries_deliver_on"] == ["deliver_on"]
+        db.session.remove()
+        downgrade(directory=folder, revision="0004")
+        assert "deliver_on" not in _columns("deliveries")
+        assert db.session.execute(sa.text("SELECT count(*) FROM deliveries")).scalar() == 1
+        db.session.remove()
+        upgrade(directory=folder)
+        assert "deliver_on" in _columns("deliveries")

@@ -24,7 +24,8 @@ RELEASED_ORDER = {
                  "location", "notes", "outcome", "next_step"),
     "task": ("customer_id", "assignee_id", "created_by", "kind", "title", "due_on", "remind_at", "status",
              "delivery_id", "notes"),
-    "delivery": ("customer_id", "order_no", "ordered_on", "delivered_on", "status", "channel", "lines", "total"),
+    "delivery": ("customer_id", "order_no", "ordered_on", "delivered_on", "status", "channel", "lines", "total",
+                 "deliver_on"),
     "conflict": ("entity", "record_id", "field", "kept_value", "lost_value", "lost_by", "kept_by",
                  "lost_edited_at", "resolved"),
 }

@@ -21,3 +21,5 @@ class Delivery(SyncedMixin, db.Model):
     channel: Mapped[Optional[str]] = mapped_column(String(16))
     lines: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     total: Mapped[Optional[Decimal]] = mapped_column(Numeric(14, 2))
+    # The day the customer wants it (the bakery plans production by it); delivered_on is when it went.
+    deliver_on: Mapped[Optional[date]] = mapped_column(Date, index=True)

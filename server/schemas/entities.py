@@ -131,6 +131,7 @@ class DeliverySchema(StrictSchema):
     channel = fields.String(allow_none=True, validate=one_of("phone", "email", "visit", "web", "other"))
     lines = fields.List(Whole(LineSchema), validate=validate.Length(max=500))
     total = Money(allow_none=True)
+    deliver_on = Day(allow_none=True)
 
 
 class ConflictSchema(StrictSchema):

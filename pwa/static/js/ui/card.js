@@ -26,7 +26,7 @@ export function render({ id }, root, opts = {}) {
   const tasks = app.childrenOf("task", id).filter((x) => x.data.status === "open");
   const timeline = [
     ...app.childrenOf("activity", id).map((a) => ({ at: a.data.starts_at || a.data.ends_at || "", a })),
-    ...app.childrenOf("delivery", id).map((x) => ({ at: x.data.delivered_on || x.data.ordered_on || "", x })),
+    ...app.childrenOf("delivery", id).map((x) => ({ at: x.data.delivered_on || x.data.deliver_on || x.data.ordered_on || "", x })),
   ].sort((p, q) => q.at.localeCompare(p.at));
   const address = [d.street, [d.postal_code, d.city].filter(Boolean).join(" ")].filter(Boolean).join(", ");
   const body = html`
@@ -91,7 +91,7 @@ function activityItem(a) {
 function deliveryItem(x) {
   const d = x.data;
   return html`<li class="row"><span class="grow"><strong>${t("delivery")} ${d.order_no || ""}</strong>
-    <small>${t(`delivery_${d.status}`)} · ${fmtDate(d.delivered_on || d.ordered_on)}${d.total != null ? ` · ${d.total} €` : ""}</small></span></li>`;
+    <small>${t(`delivery_${d.status}`)} · ${fmtDate(d.delivered_on || d.deliver_on || d.ordered_on)}${d.total != null ? ` · ${d.total} €` : ""}</small></span></li>`;
 }
 
 async function addChild(event, entity, customerId) {
