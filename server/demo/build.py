@@ -167,6 +167,8 @@ class Builder:
                   "ordered_on": ordered.isoformat(), "status": status,
                   "channel": r.choice(["phone", "phone", "email", "visit", "web"]), "lines": lines,
                   "total": f"{total:.2f}"}
+        # The wanted day: 1-5 days after ordering, from the serial so the demo's random stream stays as it was.
+        fields["deliver_on"] = (ordered + timedelta(days=self.order_serial % 5 + 1)).isoformat()
         if status == "delivered":
             fields["delivered_on"] = min(ordered + timedelta(days=r.randrange(1, 6)), self.today).isoformat()
         return self.add("delivery", fields, "deliveries")
