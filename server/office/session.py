@@ -1,4 +1,6 @@
 """Back-office sessions (Flask-Login): cookies for people at a desk, bearer tokens for the API."""
+from flask_babel import lazy_gettext as _l
+
 from ..extensions import db, login_manager
 from ..models import User
 
@@ -14,5 +16,7 @@ def load_user(session_id: str):
 
 
 login_manager.login_view = "office.login"
+# Flask-Login's own text is English only; this one goes through the catalogue like every other.
+login_manager.login_message = _l("Log in to open this page.")
 login_manager.session_protection = "strong"
 

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -75,7 +76,13 @@ def rotate_calendar():
     return redirect(url_for("office.home"))
 
 
+# The send states of a reminder as a reader says them (the table's column headers and the problem rows).
+SEND_STATUS_LABELS = {"pending": _l("Waiting"), "sending": _l("Sending"), "sent": _l("Sent"),
+                      "failed": _l("Failed"), "gone": _l("Device gone"), "skipped": _l("Skipped")}
+
+
 @bp.get("/reminders")
 @role_required("service")
 def reminders():
-    return render_template("office/reminders.html", status=reminders_status(db.session), form=ConfirmForm())
+    return render_template("office/reminders.html", status=reminders_status(db.session), form=ConfirmForm(),
+                           labels=SEND_STATUS_LABELS)
