@@ -194,3 +194,23 @@ def test_the_page_runs_a_fixed_number_of_queries(app, week, count_queries, make_
     with count_queries() as more:
         client.get("/office/quality")
     assert more[0] == few[0]
+
+
+def test_goal_wording_when_reached_and_in_the_singular(app):
+    week = {"total": 12, "goal": 10, "label": "2026-W48"}
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert quality.headline(week, True) == \
+            "The team has collected 12 of 10 points this week – goal reached, well done!"
+        assert quality.headline(week, False) == \
+            "The team collected 12 of 10 points in week 2026-W48 – goal reached, well done!"
+        assert quality.headline({**week, "total": 1, "goal": None}, True) == "The team has collected 1 point this week."
+
+
+def test_a_new_installation_without_reps_or_campaign(app, make_user, monkeypatch):
+    monkeypatch.setattr(quality, "_now", lambda: NOW)
+    client = desk(app, make_user("manager"))
+    page = client.get("/office/quality?week=not-a-date").get_data(as_text=True)
+    assert "No active reps." in page and "No campaign is set" in page
+    assert "The team has collected 0 points this week." in page
+    assert client.post("/office/quality/encourage").status_code == 302
+    assert "Nothing new was queued" in client.get("/office/quality").get_data(as_text=True)

@@ -10,7 +10,7 @@ import json
 import re
 from datetime import date, datetime, timedelta
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -114,12 +114,14 @@ def cheer_payload(campaign: dict | None, result: dict, locale, week: str) -> dic
     with force_locale(lang):
         title = campaign["name"] if campaign else gettext("Weekly encouragement")
         if result.get("goal"):
-            line = gettext("Last week the team collected %(points)d of %(goal)d points.",
-                           points=result["points"], goal=result["goal"])
+            line = ngettext("Last week the team collected %(points)d of %(num)d point.",
+                            "Last week the team collected %(points)d of %(num)d points.",
+                            result["goal"], points=result["points"])
             if result["points"] >= result["goal"]:
                 line += " " + gettext("Goal reached – thank you!")
         else:
-            line = gettext("Last week the team collected %(points)d points.", points=result["points"])
+            line = ngettext("Last week the team collected %(num)d point.",
+                            "Last week the team collected %(num)d points.", result["points"])
     body = " ".join(part for part in ((campaign or {}).get("message"), line) if part)
     return fit({"title": title[:120], "body": body, "url": "/", "task_id": None, "lang": lang,
                 "kind": KIND, "tag": f"cheer-{week}"})

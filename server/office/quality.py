@@ -98,19 +98,25 @@ def quality_report(session, now: datetime, tz: ZoneInfo, campaign: dict | None, 
 
 def headline(week: dict, running: bool) -> str:
     """The encouragement line: points against the goal, never a ranking."""
-    points_, goal = week["total"], week["goal"]
-    if goal is None:
-        return (_("The team has collected %(points)d points this week.", points=points_) if running else
-                _("The team collected %(points)d points in week %(week)s.", points=points_, week=week["label"]))
-    if points_ >= goal:
-        return (_("The team has collected %(points)d of %(goal)d points this week – goal reached, well done!",
-                  points=points_, goal=goal) if running else
-                _("The team collected %(points)d of %(goal)d points in week %(week)s – goal reached, well done!",
-                  points=points_, goal=goal, week=week["label"]))
-    return (_("The team has collected %(points)d of %(goal)d points this week – %(left)d to go.",
-              points=points_, goal=goal, left=goal - points_) if running else
-            _("The team collected %(points)d of %(goal)d points in week %(week)s – %(left)d short of the goal.",
-              points=points_, goal=goal, left=goal - points_, week=week["label"]))
+    got, goal, label = week["total"], week["goal"], week["label"]
+    if goal is None:  # the plural follows the points
+        return (ngettext("The team has collected %(num)d point this week.",
+                         "The team has collected %(num)d points this week.", got) if running else
+                ngettext("The team collected %(num)d point in week %(week)s.",
+                         "The team collected %(num)d points in week %(week)s.", got, week=label))
+    if got >= goal:  # with a goal the plural follows the goal: "3 of 1 point" never reads, "2 of 10 points" does
+        return (ngettext("The team has collected %(points)d of %(num)d point this week – goal reached, well done!",
+                         "The team has collected %(points)d of %(num)d points this week – goal reached, well done!",
+                         goal, points=got) if running else
+                ngettext("The team collected %(points)d of %(num)d point in week %(week)s – goal reached, well done!",
+                         "The team collected %(points)d of %(num)d points in week %(week)s – goal reached, well done!",
+                         goal, points=got, week=label))
+    return (ngettext("The team has collected %(points)d of %(num)d point this week – %(left)d to go.",
+                     "The team has collected %(points)d of %(num)d points this week – %(left)d to go.",
+                     goal, points=got, left=goal - got) if running else
+            ngettext("The team collected %(points)d of %(num)d point in week %(week)s – %(left)d short of the goal.",
+                     "The team collected %(points)d of %(num)d points in week %(week)s – %(left)d short of the goal.",
+                     goal, points=got, left=goal - got, week=label))
 
 
 def campaign_progress(campaign: dict | None, report: dict) -> dict | None:
