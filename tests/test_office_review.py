@@ -148,11 +148,13 @@ def test_restore_onto_a_deleted_or_changed_record_says_so(app, client, users):
 
 def test_fix_and_retry_applies_the_corrected_op_as_the_desk_user(app, client, users):
     cid, _v = make_customer(client, users.rep_h, name="Leipomo Lehto")
-    aid = rejected_visit(client, users.rep_h, cid, notes="Rivi 1\nRivi 2")
+    aid = rejected_visit(client, users.rep_h, cid, notes="Rivi 1\nRivi 2", mood="happy")
     quarantined = one_rejected()
     manager = desk(app, users.manager)
     form = page(manager, f"/office/review/rejected/{quarantined.id}")
     assert '<option value="dance" selected>' in form and "Must be one of" in form
+    assert '<textarea id="v_notes" name="v_notes" rows="4">Rivi 1\nRivi 2</textarea>' in form
+    assert "Not a field of this record: it is left out." in form and 'name="v_mood"' not in form
     assert "not Rep&#39;s" in form or "not Rep's" in form  # the desk user acts as themselves
     done = manager.post(f"/office/review/rejected/{quarantined.id}",
                         data={"v_customer_id": cid, "v_type": "visit", "v_title": "Leipomo Lehto: esittely",

@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, DateTime, Numeric, false, func, select
 
@@ -280,7 +281,7 @@ def split_errors(entity: str, errors: dict, fields: dict):
         top, *rest = str(key).split(".")
         if rest:
             where = [str(int(rest[0]) + 1) if rest[0].isdigit() else rest[0]] + [str(label(r)) for r in rest[1:]]
-            messages = [f"{_l('Line')} {', '.join(where)}: {m}" for m in messages]
+            messages = [gettext("Line %(where)s: %(message)s", where=", ".join(where), message=m) for m in messages]
         if top in own:
             by_field.setdefault(top, []).extend(str(m) for m in messages)
         else:
