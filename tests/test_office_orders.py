@@ -108,6 +108,15 @@ def test_delivered_makes_exactly_one_followup_even_when_edited_again(app, users,
     assert "Follow-up" in service.get(f"/office/orders/{order}").get_data(as_text=True)
 
 
+def test_no_followup_without_an_owner_and_the_desk_is_told(app, users, create_record):
+    nobody = create_record("customer", name="Orpo Oy")
+    order = create_record("delivery", users.service, customer_id=nobody, lines=[{"product": "K", "quantity": "1"}])
+    service = desk(app, users.service)
+    r = service.post(f"/office/orders/{order}/deliver", data={"version": stored(order).version}, follow_redirects=True)
+    assert "the customer has no owner" in r.get_data(as_text=True)
+    assert stored(order).status == "delivered" and Task.query.count() == 0
+
+
 def test_cancel_and_a_stale_version_is_caught(app, users, customer, create_record):
     order = create_record("delivery", users.service, customer_id=customer, status="ordered",
                           lines=[{"product": "Kakku", "quantity": "1"}])

@@ -91,7 +91,7 @@ def total_of(lines: list) -> Decimal | None:
 
 
 def read_order(form, creating: bool) -> tuple:
-    """(wire fields, {form field: [message]}, customer candidates, typed rows) of a submitted order form."""
+    """(wire fields, {form field: [message]}, customer candidates, typed rows, row of each line) of an order form."""
     errors: dict = {}
     fields: dict = {}
     candidates: list = []

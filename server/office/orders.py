@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Customer, Delivery, Task
+from ..reminders.followups import followup_task_id
 from . import production  # noqa: F401  (registers /office/production)
 from . import writes
 from .access import bp, role_required
@@ -160,7 +161,12 @@ def order_deliver(order_id):
                            problem, 422)
     outcome = writes.save("delivery", order_id, {"status": "delivered", "delivered_on": day.isoformat()},
                           if_match=request.form.get("version", type=int))
-    flash(_("Marked delivered; the follow-up task for the rep is made.") if outcome.ok else outcome.message)
+    if not outcome.ok:
+        flash(outcome.message)
+    elif db.session.get(Task, followup_task_id(order_id)) is None:  # the rule needs someone to remind
+        flash(_("Marked delivered. No follow-up task was made: the customer has no owner."))
+    else:
+        flash(_("Marked delivered; the follow-up task for the rep is made."))
     return redirect(url_for("office.order", order_id=order_id))
 
 
