@@ -270,3 +270,29 @@ def test_diff_words_marks_only_what_changed():
     assert kept == [("Call ", False), ("Tuesday", True), (" morning\nabout samples", False)]
     assert lost == [("Call ", False), ("Friday", True), (" morning\nabout samples", False)]
     assert diff_words("same", "same") == ([("same", False)], [("same", False)])
+
+
+def test_a_field_the_rep_may_not_set_is_fixed_with_the_managers_rights(app, client, users):
+    cid, _v = make_customer(client, users.rep_h, name="Kahvila Aalto")
+    aid = new_id()
+    result = push_one(client, users.rep_h, op("activity", aid, {"customer_id": cid, "type": "visit", "title": "Esittely",
+                                                                "owner_id": users.rep2.id}))
+    assert result["status"] == "rejected" and "owner_id" in result["errors"]
+    quarantined = one_rejected()
+    manager = desk(app, users.manager)
+    form = page(manager, f"/office/review/rejected/{quarantined.id}")
+    assert f'<option value="{users.rep2.id}" selected>Rep</option>' in form  # a person is picked, not typed
+    assert "You can only plan activities for yourself." in form and "Kahvila Aalto" in form  # the id's name
+    assert '<option value="visit" selected>Visit</option>' in form
+    done = manager.post(f"/office/review/rejected/{quarantined.id}", data={
+        "v_customer_id": cid, "v_type": "visit", "v_title": "Esittely", "v_owner_id": users.rep2.id})
+    assert done.status_code == 302
+    assert client.get(f"/api/activities/{aid}", headers=users.rep2_h).json["owner_id"] == users.rep2.id
+
+
+def test_fixed_choices_are_shown_in_words(app, client, users):
+    cid, v = make_customer(client, users.rep_h, stage="active")
+    push_one(client, users.rep_h, op("customer", cid, {"stage": "passive"}, base=v, minute=10))
+    push_one(client, users.rep2_h, op("customer", cid, {"stage": "occasional"}, base=v, minute=5), "phone-b")
+    html = page(desk(app, users.manager))
+    assert "<td>Stage</td>" in html and "Passive" in html and "Occasional" in html

@@ -13,10 +13,11 @@ from ..extensions import db
 from ..models import Conflict, QuarantinedOp
 from . import writes
 from .access import bp, role_required
-from .review_data import (ENTITY_LABELS, PER_PAGE, REVIEWED, STATES, Filters, conflict_page, conflict_rows,
+from .review_data import (PER_PAGE, REVIEWED, STATES, Filters, conflict_page, conflict_rows,
                           op_fields, record_link, record_name, rejected_page, rejected_rows, show, split_errors,
                           user_names)
 from .review_form import form_rows, read_form
+from .review_labels import ENTITY_LABELS
 
 
 @bp.get("/review")
@@ -100,7 +101,7 @@ def fix_rejected(op_id):
         if not outcome.ok:
             return _fix_page(quarantined, message=outcome.message, status=_status(outcome.kind))
     else:
-        fields, errors = read_form(quarantined, request.form)
+        fields, errors = read_form(quarantined, request.form, user_names())
         omitted = request.form.getlist("omit")
         if errors:
             return _fix_page(quarantined, form=request.form, errors=errors, omitted=omitted, status=422,
@@ -121,7 +122,7 @@ def _fix_page(quarantined, form=None, errors=None, omitted=(), message=None, sta
     rec = load_one(quarantined.entity, quarantined.record_id)
     rec = record_json(quarantined.entity, rec) if rec is not None else None
     row = rejected_rows([quarantined], users)[0]
-    inputs = form_rows(quarantined, submitted=form, errors=errors, omitted=omitted)
+    inputs = form_rows(quarantined, users, submitted=form, errors=errors, omitted=omitted)
     if rec is not None:  # what the record holds now, beside each input: the fix may no longer be wanted
         for row_input in inputs:
             row_input["now"] = show(quarantined.entity, row_input["name"], rec.get(row_input["name"]), users, {})

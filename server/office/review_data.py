@@ -9,43 +9,17 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, DateTime, Numeric, false, func, select
 
 from ..entities import ENTITIES, USER
 from ..extensions import db
 from ..models import Conflict, QuarantinedOp, User
 from ..sync.codec import CODECS
+from .review_labels import CHOICES, ENTITY_LABELS, label
 
 PER_PAGE = 50
 STATES = ("open", "resolved", "all")
 REVIEWED = ("customer", "contact", "activity", "task", "delivery")
-
-LABELS = {
-    "name": _l("Name"), "business_id": _l("Business ID"), "kind": _l("Kind"), "parent_id": _l("Chain"),
-    "segment": _l("Segment"), "stage": _l("Stage"), "owner_id": _l("Owner"), "phone": _l("Phone"),
-    "email": _l("E-mail"), "website": _l("Website"), "street": _l("Street address"),
-    "postal_code": _l("Postal code"), "city": _l("City"), "country": _l("Country"),
-    "do_not_contact": _l("Do not contact"), "marketing_ban": _l("No marketing"),
-    "preferred_contact": _l("Preferred contact"), "notes": _l("Notes"), "archived": _l("Archived"),
-    "customer_id": _l("Customer"), "role": _l("Role"), "contact_id": _l("Contact"), "type": _l("Type"),
-    "status": _l("Status"), "title": _l("Title"), "starts_at": _l("Starts"), "ends_at": _l("Ends"),
-    "location": _l("Location"), "outcome": _l("Outcome"), "next_step": _l("Next step"),
-    "assignee_id": _l("Assignee"), "created_by": _l("Created by"), "due_on": _l("Due"),
-    "remind_at": _l("Reminder"), "delivery_id": _l("Order"), "order_no": _l("Order number"),
-    "ordered_on": _l("Ordered on"), "delivered_on": _l("Delivered on"), "deliver_on": _l("Delivery day"),
-    "channel": _l("Channel"), "lines": _l("Order lines"), "total": _l("Total"),
-    "product": _l("Product"), "quantity": _l("Quantity"), "unit_price": _l("Unit price"),
-    "deleted": _l("Deleted or not"), "resolved": _l("Resolved"),
-}
-ENTITY_LABELS = {"customer": _l("Customer"), "contact": _l("Contact"), "activity": _l("Activity"),
-                 "task": _l("Task"), "delivery": _l("Order"), "conflict": _l("Conflict")}
-
-
-def label(name: str) -> str:
-    """A field's name as people say it (an unknown one as written, without underscores)."""
-    return LABELS.get(name) or name.replace("_", " ")
-
 
 @dataclass
 class Filters:
@@ -159,6 +133,8 @@ def show(entity: str, name: str, value, users: dict, records: dict) -> dict:
         if ref.target == USER:
             return _text(users.get(value, value))
         return _text(record_name(ref.target, records.get((ref.target, value))) or value)
+    if isinstance(value, str) and value in CHOICES.get(name, {}):
+        return _text(CHOICES[name][value])
     column = ENTITIES[entity].table.c.get(name) if entity in ENTITIES else None
     kind = {DateTime: "moment", Date: "day", Numeric: "money", Boolean: "bool"}.get(type(column.type)) if column is not None else None
     if name == "lines" and isinstance(value, list) and all(isinstance(line, dict) for line in value):
