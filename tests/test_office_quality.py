@@ -1,5 +1,5 @@
 """/office/quality: the points of a hand-counted week on the page, ranking, the campaign form, the push."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import select, update
@@ -88,6 +88,9 @@ def test_report_counts_are_what_the_page_shows(app, week):
     totals = {row["name"]: [cell["total"] for cell in row["cells"]] for row in report["rows"]}
     assert totals == {"Aino Ahonen": [0] * 7 + [2, 0], "Bertta Berg": [0] * 7 + [6, 2]}
     assert [w["total"] for w in report["weeks"]][-2:] == [8, 2]
+    assert report["selected"] == date(2026, 11, 23)  # Monday's check looks at the last full week
+    thursday = quality.quality_report(db.session, NOW, ZoneInfo("Europe/Helsinki"), None, date(2026, 12, 3))
+    assert thursday["selected"] == date(2026, 11, 30) and thursday["rows"][1]["detail"]["total"] == 2
 
 
 def test_campaign_goal_wording_and_ranking(app, week):

@@ -75,6 +75,8 @@ def quality_report(session, now: datetime, tz: ZoneInfo, campaign: dict | None, 
     start = points.week_frame(mondays[0], tz)["start"]
     end = points.week_frame(this_monday + timedelta(weeks=points.AHEAD_WEEKS), tz)["end"]
     visits = load_visits(session, [rep.id for rep in reps], start, end)
+    if selected is not None:
+        selected -= timedelta(days=selected.weekday())  # any day names its week
     selected = selected if selected in mondays else mondays[-2]  # the last full week: Monday's check
     rows = []
     for rep in reps:
