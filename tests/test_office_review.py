@@ -296,3 +296,36 @@ def test_fixed_choices_are_shown_in_words(app, client, users):
     push_one(client, users.rep2_h, op("customer", cid, {"stage": "occasional"}, base=v, minute=5), "phone-b")
     html = page(desk(app, users.manager))
     assert "<td>Stage</td>" in html and "Passive" in html and "Occasional" in html
+
+
+def test_a_delete_that_lost_can_be_carried_out_after_all(app, client, users):
+    cid, _v = make_customer(client, users.rep_h)
+    contact = new_id()
+    made = push_one(client, users.rep_h, op("contact", contact, {"customer_id": cid, "name": "Maija Mäki"}))
+    push_one(client, users.rep_h, op("contact", contact, {"phone": "040 1"}, base=made["version"], minute=10))
+    refused = push_one(client, users.rep2_h, op("contact", contact, type_="delete", base=made["version"], minute=5),
+                       "phone-b")
+    assert refused["status"] == "conflict"
+    manager = desk(app, users.manager)
+    listed = page(manager)
+    assert "Kept (not deleted)" in listed and "Delete after all" in listed and "Maija Mäki" in listed
+    response = manager.post(f"/office/review/conflicts/{one_conflict().id}/restore", data={}, follow_redirects=True)
+    assert "Deleted: Contact “Maija Mäki” was deleted as the lost edit wanted." in response.get_data(as_text=True)
+    assert client.get(f"/api/contacts/{contact}", headers=users.rep_h).status_code == 404
+    db.session.expire_all()
+    assert one_conflict().resolved
+
+
+def test_a_rejected_edit_shows_what_the_record_holds_now(app, client, users):
+    cid, v = make_customer(client, users.rep_h, name="Kahvila Aalto", postal_code="00100")
+    bad = push_one(client, users.rep_h, op("customer", cid, {"postal_code": "1234", "do_not_contact": True}, base=v))
+    assert bad["status"] == "rejected" and "postal_code" in bad["errors"]
+    quarantined = one_rejected()
+    manager = desk(app, users.manager)
+    form = page(manager, f"/office/review/rejected/{quarantined.id}")
+    assert 'value="1234"' in form and "Now: <span class=\"review-text\">00100</span>" in form
+    assert '<option value="true" selected>Yes</option>' in form
+    assert manager.post(f"/office/review/rejected/{quarantined.id}",
+                        data={"v_postal_code": "00120", "v_do_not_contact": "true"}).status_code == 302
+    customer = client.get(f"/api/customers/{cid}", headers=users.rep_h).json
+    assert (customer["postal_code"], customer["do_not_contact"]) == ("00120", True)
