@@ -41,7 +41,7 @@ class LiveServer:
         with self.app.app_context():
             clean_database()
             users = {}
-            for key, role in (("rep1", "rep"), ("rep2", "rep"), ("manager", "manager")):
+            for key, role in (("rep1", "rep"), ("rep2", "rep"), ("manager", "manager"), ("service", "service")):
                 user = User(email=f"{key}@example.com", name=key.title(), role=role)
                 user.set_password(PASSWORD)
                 db.session.add(user)
