@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import User
 from ..models.base import utcnow
 from . import charts, kpi
+from .fmt import number
 from .access import bp, role_required
 
 VISIT_WEEKS, PLANNED_WEEKS, MONTHS = 9, 3, 12  # this week + the 8 before; 3 ahead; a year of months
@@ -43,6 +44,11 @@ class Figure:
     foot: tuple | None = None   # (label, [Cell]): the totals
     wide: bool = False          # many columns: the table goes under the chart
     note: str = field(default="")
+
+
+def _bar(labels, series, **kw) -> str:
+    """A chart whose axis numbers read like the table's (1 234 in Finnish)."""
+    return charts.bar(labels, series, value_formatter=lambda value: number(value, 0), **kw)
 
 
 def _link(path: str, **params) -> str:
@@ -95,7 +101,7 @@ def _week_figure(key, title, status, mondays, counts, names) -> Figure:
     every = url_for("office.visits", week=span, status=status, type="visit")
     foot = (_("All"), [Cell(t, url_for("office.visits", week=w, status=status, type="visit"))
                        for t, w in zip(totals, weeks)] + [Cell(sum(totals), every)])
-    chart = charts.bar(heads, series, stacked=True)
+    chart = _bar(heads, series, stacked=True)
     alt = _("%(title)s: a stacked bar chart, one bar a week, one colour a rep; %(total)d in all. "
             "The table beside it has every number.", title=title, total=sum(totals))
     return Figure(key, title, chart, alt, _("Rep"), heads + [_("Total")], rows, foot, wide=True)
@@ -116,7 +122,7 @@ def _people_figure(key, title, columns, counts: dict, names, links) -> Figure:
     foot = (_("All"), [Cell(t, link(None)) for t, link in zip(totals, links)])
     labels = [row[0] for row in rows]
     alt = _("%(title)s: a bar chart by person. The table beside it has every number.", title=title)
-    return Figure(key, title, charts.bar(labels, series), alt, _("Assignee"), list(columns), rows, foot)
+    return Figure(key, title, _bar(labels, series), alt, _("Assignee"), list(columns), rows, foot)
 
 
 def _task_figures(today) -> list:
@@ -150,11 +156,15 @@ def _lights_figure(now) -> Figure:
             + [Cell(sum(totals), "/office/customers")])
     labels = [row[0] for row in rows]
     series = {name: [counts[s].get(light, 0) for s in kpi.SEGMENTS] for light, name in lights}
-    chart = charts.bar(labels, series, stacked=True, colors=tuple(charts.LIGHT_COLORS[light] for light, _n in lights))
+    chart = _bar(labels, series, stacked=True, colors=tuple(charts.LIGHT_COLORS[light] for light, _n in lights))
     alt = _("%(title)s: a stacked bar chart, one bar a segment, coloured by traffic light. "
             "The table beside it has every number.", title=_("Customers by traffic light"))
     return Figure("lights", _("Customers by traffic light"), chart, alt, _("Segment"),
                   [name for _light, name in lights] + [_("Total")], rows, foot)
+
+
+def _month_labels(firsts) -> list:
+    return [format_date(first, "MMM yy") for first in firsts]
 
 
 def _month_rows(firsts, values_of, links_of):
@@ -162,9 +172,9 @@ def _month_rows(firsts, values_of, links_of):
             for first in firsts for m in [first.strftime("%Y-%m")]]
 
 
-def _customers_figure(firsts) -> Figure:
+def _customers_figure(firsts, tz) -> Figure:
     months = [first.strftime("%Y-%m") for first in firsts]
-    counts = kpi.customer_months(db.session, months)
+    counts = kpi.customer_months(db.session, firsts, tz)
     columns = [("new", _("New")), ("passive", _("Passive")), ("former", _("Lost"))]
 
     def links(m):
@@ -173,7 +183,7 @@ def _customers_figure(firsts) -> Figure:
                 (_link("customers", stage="former", stage_month=m), "number")]
     rows = _month_rows(firsts, lambda m: [counts[m][stage] for stage, _n in columns], links)
     series = {name: [counts[m][stage] for m in months] for stage, name in columns}
-    chart = charts.bar([format_date(f, "MMM yy") for f in firsts], series)
+    chart = _bar(_month_labels(firsts), series, x_label_rotation=35)
     title = _("New, passive and lost customers")
     alt = _("%(title)s: a bar chart, three bars a month. The table beside it has every number.", title=title)
     return Figure("stages", title, chart, alt, _("Month"), [name for _s, name in columns], rows)
@@ -186,8 +196,8 @@ def _sales_figure(firsts) -> Figure:
         href = _link("orders", status="delivered", month=m)
         return [(href, "number"), (href, "money")]
     rows = _month_rows(firsts, lambda m: list(sales[m]), links)
-    chart = charts.bar([format_date(f, "MMM yy") for f in firsts],
-                       {_("Delivered sales"): [float(total) for _count, total in sales.values()]})
+    chart = _bar(_month_labels(firsts),
+                 {_("Delivered sales"): [float(total) for _count, total in sales.values()]}, x_label_rotation=35)
     title = _("Delivered sales per month")
     alt = _("%(title)s: a bar chart, one bar a month. The table beside it has every number.", title=title)
     return Figure("sales", title, chart, alt, _("Month"), [_("Deliveries"), _("Sales")], rows)
@@ -208,7 +218,7 @@ def figures(now, full: bool) -> list:
                 _week_figure("planned", _("Visits planned for the next 3 weeks"), "planned", next_weeks, planned, names)]
     out += _task_figures(today)
     if full:
-        out += [_lights_figure(now), _customers_figure(firsts)]
+        out += [_lights_figure(now), _customers_figure(firsts, tz)]
     out.append(_sales_figure(firsts))
     return out
 

@@ -14,7 +14,7 @@ from sqlalchemy import case, func, literal, select
 
 from ..models import Activity, Customer, Delivery, Task
 from .lights import intervals, last_contacts, light_column
-from .stages import created_months, stage_months
+from .stages import stage_months
 
 SEGMENTS = ("A", "B", "C", "D", "none")
 CUSTOMER_STAGES = ("new", "passive", "former")  # new = created in the month; former = lost
@@ -130,22 +130,33 @@ def lights_by_segment(session, now: datetime) -> dict:
     return out
 
 
-def count_months(created: list, staged: list, months: list) -> dict:
-    """{'YYYY-MM': {'new': n, 'passive': n, 'former': n}} from stages.py's (id, month) and
-    (id, stage, month) lists, for the given months only."""
-    out = {m: dict.fromkeys(CUSTOMER_STAGES, 0) for m in months}
-    for _id, month in created:
-        if month in out:
-            out[month]["new"] += 1
+def count_months(created: dict, staged: list, months: list) -> dict:
+    """{'YYYY-MM': {'new': n, 'passive': n, 'former': n}} from customers created per month and
+    stages.py's (id, stage, month) list, for the given months only."""
+    out = {m: {"new": created.get(m, 0), "passive": 0, "former": 0} for m in months}
     for _id, stage, month in staged:
         if month in out and stage in ("passive", "former"):
             out[month][stage] += 1
     return out
 
 
-def customer_months(session, months: list) -> dict:
-    """New (created), passive and lost customers per month 'YYYY-MM'."""
-    return count_months(created_months(session), stage_months(session, ("passive", "former")), months)
+def created_per_month(session, firsts: list, tz: ZoneInfo) -> dict:
+    """{'YYYY-MM': live customers created that month}: the months of stages.created_months, counted
+    in SQL (turning 20 000 creation instants into local months in Python took longer than the rest
+    of the dashboard together)."""
+    bounds = [utc_start(first, tz) for first in firsts] + [utc_start(next_month(firsts[-1]), tz)]
+    month = _bucket(Customer.created_at, bounds).label("month")
+    rows = session.execute(
+        select(month, func.count())
+        .where(Customer.deleted.is_(False), Customer.created_at >= bounds[0], Customer.created_at < bounds[-1])
+        .group_by(month))
+    return {firsts[index].strftime("%Y-%m"): count for index, count in rows}
+
+
+def customer_months(session, firsts: list, tz: ZoneInfo) -> dict:
+    """New (created), passive and lost customers per month 'YYYY-MM' of the months starting at `firsts`."""
+    staged = stage_months(session, ("passive", "former"))  # the stage's stamp: Python over the few in them
+    return count_months(created_per_month(session, firsts, tz), staged, [f.strftime("%Y-%m") for f in firsts])
 
 
 def delivered_sales(session, firsts: list) -> dict:
