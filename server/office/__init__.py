@@ -7,6 +7,7 @@ from . import session  # noqa: F401  (registers the Flask-Login user loader)
 from . import customers, dashboard, orders, quality, review, settings, tasks, views, visits  # noqa: F401
 from .access import bp
 from .fmt import install as install_formats
+from .messages import translate
 from .nav import install as install_nav
 
 LANGUAGES = ("fi", "en")
@@ -25,6 +26,7 @@ def register(app) -> None:
 
     install_formats(app)
     install_nav(app)
+    app.jinja_env.filters["field_message"] = translate  # stored errors (rejected ops) in the reader's words
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="office/translations")
     app.jinja_env.globals["get_locale"] = get_locale

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from ..operations import WriteRefused, write_one
 from .access import actor
+from .messages import translate_errors
 
 
 @dataclass
@@ -38,7 +39,8 @@ def _write(entity, record_id, op_type, fields, if_match) -> Outcome:
         result = write_one(actor(), entity, record_id, op_type, fields, if_match=if_match,
                            client_id=f"office:{actor().id}")
     except WriteRefused as refused:
-        return Outcome(False, record_id, message=_message(refused), fields=refused.fields or {}, kind=refused.kind)
+        return Outcome(False, record_id, message=_message(refused), fields=translate_errors(refused.fields or {}),
+                       kind=refused.kind)
     return Outcome(True, result["id"], result.get("version"))
 
 
