@@ -59,9 +59,9 @@ def _link(path: str, **params) -> str:
 def _names(ids) -> dict:
     """{user id: name} for the given ids and every active rep (a rep with no visits is news too)."""
     ids = {i for i in ids if i}
-    rows = db.session.execute(select(User.id, User.name, User.role, User.active)
+    rows = db.session.execute(select(User.id, User.name)
                               .where(or_(User.id.in_(ids), (User.role == "rep") & User.active.is_(True))))
-    return {uid: name for uid, name, role, active in rows}
+    return dict(rows.all())
 
 
 def _ordered(counts: dict, names: dict, keep_all_reps: bool) -> list:
@@ -215,7 +215,8 @@ def figures(now, full: bool) -> list:
         planned = kpi.visits_per_week(db.session, "planned", next_weeks, tz)
         names = _names(set(done) | set(planned))
         out += [_week_figure("done", _("Visits done per rep"), "done", done_weeks, done, names),
-                _week_figure("planned", _("Visits planned for the next 3 weeks"), "planned", next_weeks, planned, names)]
+                _week_figure("planned", _("Visits planned for the next 3 weeks"), "planned", next_weeks, planned,
+                             names)]
     out += _task_figures(today)
     if full:
         out += [_lights_figure(now), _customers_figure(firsts, tz)]

@@ -75,7 +75,8 @@ def conditions(filters: dict, tz: ZoneInfo) -> list:
     if filters["status"]:
         conds.append(Activity.status == filters["status"])
     if filters["owner"]:
-        conds.append(Activity.owner_id.is_(None) if filters["owner"] == "none" else Activity.owner_id == filters["owner"])
+        owner = filters["owner"]
+        conds.append(Activity.owner_id.is_(None) if owner == "none" else Activity.owner_id == owner)
     if filters["customer"]:
         conds.append(Activity.customer_id == filters["customer"])
     if "weeks" in filters:
