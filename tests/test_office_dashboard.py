@@ -218,7 +218,8 @@ def sample(users):
 
 def test_a_manager_sees_every_figure_and_each_number_links_to_its_list(app, users, fixed_now):
     sample(users)
-    response = desk(app, users.manager).get("/office/dashboard")
+    client = desk(app, users.manager)
+    response = client.get("/office/dashboard")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     for key in ("done", "planned", "overdue", "tasks", "lights", "stages", "sales"):
@@ -233,9 +234,14 @@ def test_a_manager_sees_every_figure_and_each_number_links_to_its_list(app, user
     assert found[("/office/tasks", q(status="open", assignee=users.rep.id))] == "1"
     assert found[("/office/customers", q(segment="A", light="green"))] == "1"
     assert found[("/office/customers", q(segment="A", light="red"))] == "0"
-    assert found[("/office/customers", q(stage_month="2026-12"))] == "1"
-    assert found[("/office/customers", q(stage="passive", stage_month="2026-11"))] == "0"
+    assert found[("/office/customers", q(stage_month="2026-12", archived="all"))] == "1"
+    assert found[("/office/customers", q(stage="passive", stage_month="2026-11", archived="all"))] == "0"
     assert found[("/office/orders", q(status="delivered", month="2026-11"))] == "€995.00"
+    visit_links = re.findall(r'href="(/office/visits\?[^"]+)">(\d+)<', page)
+    assert len(visit_links) == 3 * 10 + 3 * 4  # two reps and the totals, nine weeks and three, each with a total
+    for href, shown in visit_links:  # each visit figure is the count of the list it opens
+        listed = client.get(unescape(href)).get_data(as_text=True)
+        assert re.search(r">(\d+) activit", listed).group(1) == shown, href
     images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)">', page)
     assert len(images) == 7
     for data, alt in images:

@@ -177,10 +177,10 @@ def _customers_figure(firsts, tz) -> Figure:
     counts = kpi.customer_months(db.session, firsts, tz)
     columns = [("new", _("New")), ("passive", _("Passive")), ("former", _("Lost"))]
 
-    def links(m):
-        return [(_link("customers", stage_month=m), "number"),
-                (_link("customers", stage="passive", stage_month=m), "number"),
-                (_link("customers", stage="former", stage_month=m), "number")]
+    def links(m):  # archived ones count too: a customer lost in May may be archived by now
+        return [(_link("customers", stage_month=m, archived="all"), "number"),
+                (_link("customers", stage="passive", stage_month=m, archived="all"), "number"),
+                (_link("customers", stage="former", stage_month=m, archived="all"), "number")]
     rows = _month_rows(firsts, lambda m: [counts[m][stage] for stage, _n in columns], links)
     series = {name: [counts[m][stage] for m in months] for stage, name in columns}
     chart = _bar(_month_labels(firsts), series, x_label_rotation=35)
