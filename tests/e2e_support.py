@@ -7,6 +7,7 @@ import os
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -21,6 +22,7 @@ CHROMIUM = os.environ.get("KENTTA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 PASSWORD = "demo1234"
+SHOTS = Path(os.environ.get("KENTTA_SCREENSHOTS", Path(__file__).resolve().parent.parent / "test-results" / "office"))
 
 
 def chromium_launch_args() -> dict:
@@ -148,3 +150,28 @@ def phone(browser, live):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def desk(browser, live):
+    """desk(who, locale) -> a logged-in back-office page at 1280x800 that fails the test on any console error."""
+    contexts, errors = [], []
+
+    def open_desk(who, locale="en-GB"):
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale=locale)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        # A CSP violation (an inline script or style, a chart loaded from outside) is a console error.
+        page.on("console", lambda msg: msg.type == "error" and errors.append(f"{who} {page.url}: {msg.text}"))
+        page.goto(live.url + "/office/login")
+        page.fill("input[name=email]", f"{who}@example.com")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form.card button[type=submit], form.card input[type=submit]")
+        page.wait_for_url("**/office/**")
+        assert "/office/login" not in page.url
+        return page
+    yield open_desk
+    for context in contexts:
+        context.close()
+    assert errors == []

@@ -1,44 +1,16 @@
 """The back office in Chromium at a desk (1280x800, the CSP enforced): a manager's task reaching a rep's
 phone and coming back done, customer service's order becoming a delivery with its follow-up, and a
 screenshot of every page (test-results/office/, or KENTTA_SCREENSHOTS) for a person to look at."""
-import os
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-from e2e_support import PASSWORD, api, eventually, login, wait_synced
+from e2e_support import api, eventually, login, wait_synced
 from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Task
 
 pytestmark = pytest.mark.e2e
-SHOTS = Path(os.environ.get("KENTTA_SCREENSHOTS", Path(__file__).resolve().parent.parent / "test-results" / "office"))
-
-
-@pytest.fixture
-def desk(browser, live):
-    """desk(who, locale) -> a logged-in back-office page at 1280x800 that fails the test on any console error."""
-    contexts, errors = [], []
-
-    def open_desk(who, locale="en-GB"):
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale=locale)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        # A CSP violation (an inline script or style, a chart loaded from outside) is a console error.
-        page.on("console", lambda msg: msg.type == "error" and errors.append(f"{who} {page.url}: {msg.text}"))
-        page.goto(live.url + "/office/login")
-        page.fill("input[name=email]", f"{who}@example.com")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("form.card button[type=submit], form.card input[type=submit]")
-        page.wait_for_url("**/office/**")
-        assert "/office/login" not in page.url
-        return page
-    yield open_desk
-    for context in contexts:
-        context.close()
-    assert errors == []
 
 
 def customer(live, name="Kahvila Aalto", owner="rep1"):
@@ -51,11 +23,6 @@ def customer(live, name="Kahvila Aalto", owner="rep1"):
 def tasks(live, **where):
     with live.app.app_context():
         return db.session.scalars(select(Task).filter_by(**where)).all()
-
-
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
 def test_a_manager_s_task_reaches_the_rep_s_app_and_comes_back_done(live, desk, phone):

@@ -1,0 +1,91 @@
+"""Every back-office page in Chromium at 1280x800 on the demo data, in Finnish and in English, with the
+CSP enforced: each opens without a console error, shows its heading, and is saved as a screenshot
+(test-results/office/, or KENTTA_SCREENSHOTS) for a person to look at."""
+import uuid
+
+import pytest
+from e2e_support import SHOTS, api
+from sqlalchemy import func, select
+
+from server.demo import load_demo
+from server.extensions import db
+from server.models import Activity, Customer, Delivery, QuarantinedOp
+
+pytestmark = pytest.mark.e2e
+
+
+def push(live, who, ops):
+    r = api(live, "POST", "/api/sync/push", who, {"client_id": f"phone-{who}", "ops": ops})
+    assert r.status_code == 200, r.json
+    return r.json["results"]
+
+
+def op(entity, record_id, fields, base_version, edited_at, seq):
+    return {"op_id": str(uuid.uuid4()), "entity": entity, "id": record_id, "type": "put", "seq": seq,
+            "base_version": base_version, "fields": fields, "edited_at": edited_at}
+
+
+@pytest.fixture
+def demo(live):
+    """The demo data, plus a conflict and a rejected op for the review page; returns ids to open."""
+    with live.app.app_context():
+        load_demo(progress=lambda _msg: None)
+        busiest = db.session.execute(select(Activity.customer_id).group_by(Activity.customer_id)
+                                     .order_by(func.count().desc()).limit(1)).scalar()
+        version = db.session.get(Customer, busiest).version
+        order = db.session.scalars(select(Delivery).where(Delivery.status == "ordered").limit(1)).first().id
+    push(live, "rep1", [op("customer", busiest, {"notes": "Ovikoodi 1234, lastauslaituri takana."}, version,
+                           "2026-12-01T08:00:00Z", 1)])
+    [lost] = push(live, "rep2", [op("customer", busiest, {"notes": "Soita ennen käyntiä."}, version,
+                                    "2026-11-30T08:00:00Z", 1)])
+    assert lost["status"] == "conflict"
+    [bad] = push(live, "rep1", [op("activity", str(uuid.uuid4()), {"customer_id": busiest, "type": "lunch",
+                                                                  "title": "Lounas", "status": "done"},
+                                   0, "2026-12-02T11:00:00Z", 2)])
+    assert bad["status"] == "rejected"
+    with live.app.app_context():
+        rejected = db.session.scalars(select(QuarantinedOp.id)).first()
+    return {"customer": busiest, "order": order, "rejected": rejected}
+
+
+PAGES = [
+    ("dashboard", "/office/dashboard"),
+    ("customers", "/office/customers"),
+    ("customers-red-A", "/office/customers?segment=A&light=red"),
+    ("customer", "/office/customers/{customer}"),
+    ("customer-edit", "/office/customers/{customer}/edit"),
+    ("customer-new", "/office/customers/new"),
+    ("handover", "/office/customers/handover"),
+    ("visits", "/office/visits"),
+    ("tasks", "/office/tasks"),
+    ("tasks-overdue", "/office/tasks?status=overdue"),
+    ("task-new", "/office/tasks/new?customer_id={customer}"),
+    ("orders", "/office/orders"),
+    ("order", "/office/orders/{order}"),
+    ("order-new", "/office/orders/new?customer_id={customer}"),
+    ("production", "/office/production"),
+    ("quality", "/office/quality"),
+    ("review", "/office/review"),
+    ("review-fix", "/office/review/rejected/{rejected}"),
+    ("reminders", "/office/reminders"),
+    ("settings", "/office/settings"),
+    ("calendar", "/office/"),
+]
+
+
+@pytest.mark.parametrize("locale", ["fi-FI", "en-GB"])
+def test_every_page_opens_and_is_photographed(live, demo, desk, locale):
+    lang = locale[:2]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    manager = desk("manager", locale=locale)
+    for name, path in PAGES:
+        response = manager.goto(live.url + path.format(**demo))
+        assert response.status == 200, (path, response.status)
+        assert manager.inner_text("main h1").strip(), path
+        assert manager.locator("html").get_attribute("lang") == lang
+        manager.screenshot(path=str(SHOTS / f"{lang}-{name}.png"))
+    rep = desk("rep1", locale=locale)
+    assert rep.goto(live.url + "/office/dashboard").status == 403
+    rep.screenshot(path=str(SHOTS / f"{lang}-rep-403.png"))
+    assert rep.goto(live.url + "/office/").status == 200
+    rep.screenshot(path=str(SHOTS / f"{lang}-rep-calendar.png"))
