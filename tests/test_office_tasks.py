@@ -125,6 +125,9 @@ def test_default_view_is_my_open_tasks_for_service_all_for_manager(app, users, c
     assert "Service&#39;s ask" in everyone and "Manager&#39;s ask" in everyone
     by_assignee = desk(app, users.service).get(f"/office/tasks?status=open&assignee={users.rep.id}")
     assert "Manager&#39;s ask" in by_assignee.get_data(as_text=True)  # a dashboard link: everyone's
+    create_record("task", users.manager, customer_id=customer, assignee_id=None, title="Nobody's yet")
+    unassigned = desk(app, users.manager).get("/office/tasks?status=open&assignee=none").get_data(as_text=True)
+    assert "Nobody&#39;s yet" in unassigned and "Manager&#39;s ask" not in unassigned
 
 
 def test_list_pages_by_50_in_a_fixed_number_of_queries(app, users, customer, create_record, count_queries):

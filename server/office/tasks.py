@@ -38,7 +38,9 @@ def _where(f: dict, today) -> list:
             where.append(Task.due_on < today)
     if f["kind"]:
         where.append(Task.kind == f["kind"])
-    if f["assignee"]:
+    if f["assignee"] == "none":  # the dashboard's "Unassigned" row
+        where.append(Task.assignee_id.is_(None))
+    elif f["assignee"]:
         where.append(Task.assignee_id == f["assignee"])
     if f["created_by"]:
         where.append(Task.created_by == (current_user.id if f["created_by"] == "me" else f["created_by"]))
