@@ -27,3 +27,51 @@ for (const button of document.querySelectorAll("[data-add-line]")) {
     row.querySelector("input").focus();
   });
 }
+
+// ---- Customers (issue 14 item 3): a search-as-you-type customer picker, for any form. ----
+// Markup (no script of your own needed):
+//   <input type="search" data-customer-lookup="customer_id" value="{{ shown name }}" autocomplete="off">
+//   <input type="hidden" name="customer_id" value="{{ id or '' }}">
+// The attribute's value names the hidden input in the same form ("customer_id" when empty). Typing
+// asks GET /office/customers/lookup?q= (service and up; JSON [{id, name, city}], at most 20) and
+// offers the answers in a <datalist>; picking one fills the hidden id. Text that matches no answer
+// clears the id and marks the input invalid, so the form cannot be sent with a stale id.
+for (const [n, input] of [...document.querySelectorAll("input[data-customer-lookup]")].entries()) {
+  const form = input.form;
+  const hidden = form && form.querySelector(`input[type=hidden][name="${input.dataset.customerLookup || "customer_id"}"]`);
+  if (!hidden) continue;
+  const list = document.createElement("datalist");
+  list.id = `customer-lookup-${n}`;
+  input.after(list);
+  input.setAttribute("list", list.id);
+  const known = new Map(); // shown label -> id
+  if (input.value && hidden.value) known.set(input.value, hidden.value);
+  const message = input.dataset.lookupMessage || "Choose a customer from the list.";
+  let timer = null;
+  let asked = "";
+  const settle = () => {
+    const id = known.get(input.value);
+    hidden.value = id || "";
+    input.setCustomValidity(input.value.trim() && !id ? message : "");
+  };
+  const ask = async () => {
+    const q = input.value.trim();
+    if (q.length < 2 || q === asked) return;
+    asked = q;
+    const response = await fetch(`/office/customers/lookup?q=${encodeURIComponent(q)}`, {credentials: "same-origin"});
+    if (!response.ok || asked !== q) return;
+    list.replaceChildren();
+    for (const c of await response.json()) {
+      const label = c.city ? `${c.name} – ${c.city}` : c.name;
+      known.set(label, c.id);
+      list.append(new Option(label, label));
+    }
+    settle();
+  };
+  input.addEventListener("input", () => {
+    settle();
+    clearTimeout(timer);
+    timer = setTimeout(ask, 200);
+  });
+  input.addEventListener("change", settle);
+}
