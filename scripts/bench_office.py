@@ -13,6 +13,7 @@ median of --rounds after one warm-up. The baseline, in the same run: a raw SELEC
 by name with their owner's name, rendered as an HTML table by Jinja. Prints PASS/FAIL against 150 ms.
 """
 import argparse
+import logging
 import os
 import statistics
 import subprocess
@@ -46,7 +47,9 @@ def load_demo(url: str, size: int) -> None:
     flask = [sys.executable, "-m", "flask", "--app", "server"]
     started = time.perf_counter()
     for args in (["init-db"], ["load-demo", "--size", str(size)]):
-        subprocess.run(flask + args, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        done = subprocess.run(flask + args, cwd=ROOT, env=env, capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     print(f"loaded {size} customers with load-demo in {time.perf_counter() - started:.0f} s")
 
 
@@ -107,6 +110,7 @@ def baseline(app):
 
 def measure(url: str, rounds: int, profile: bool) -> bool:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False})
+    logging.disable(logging.INFO)  # alembic's env.py turns its INFO lines on at every upgrade
     with app.app_context():
         init_database()  # a reused file gets the newest schema
     client = app.test_client()
