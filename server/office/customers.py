@@ -171,7 +171,8 @@ def customer_delete(customer_id):
 
 
 def _contact_refused(customer_id, outcome, contact_id, values):
-    return render_customer(customer_id, 403 if outcome.kind == "forbidden" else 422, contact_form={
+    status = {"forbidden": 403, "stale": 409, "not_found": 404}.get(outcome.kind, 422)
+    return render_customer(customer_id, status, contact_form={
         "id": contact_id, "values": values, "errors": forms.errors_by_field(outcome.fields),
         "message": outcome.message})
 
