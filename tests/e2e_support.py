@@ -22,7 +22,7 @@ CHROMIUM = os.environ.get("KENTTA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 PASSWORD = "demo1234"
-SHOTS = Path(os.environ.get("KENTTA_SCREENSHOTS", Path(__file__).resolve().parent.parent / "test-results" / "office"))
+SHOTS = Path(os.environ.get("KENTTA_SCREENSHOTS", Path(__file__).resolve().parent.parent / "screenshots" / "office"))
 
 
 def chromium_launch_args() -> dict:

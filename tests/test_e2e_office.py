@@ -1,6 +1,6 @@
 """The back office in Chromium at a desk (1280x800, the CSP enforced): a manager's task reaching a rep's
 phone and coming back done, customer service's order becoming a delivery with its follow-up, and a
-screenshot of every page (test-results/office/, or KENTTA_SCREENSHOTS) for a person to look at."""
+screenshot of every page (screenshots/office/, or KENTTA_SCREENSHOTS) for a person to look at."""
 from datetime import date, timedelta
 
 import pytest

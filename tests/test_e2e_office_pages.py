@@ -1,6 +1,6 @@
 """Every back-office page in Chromium at 1280x800 on the demo data, in Finnish and in English, with the
 CSP enforced: each opens without a console error, shows its heading, and is saved as a screenshot
-(test-results/office/, or KENTTA_SCREENSHOTS) for a person to look at."""
+(screenshots/office/, or KENTTA_SCREENSHOTS) for a person to look at."""
 import uuid
 
 import pytest
