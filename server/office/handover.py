@@ -16,6 +16,7 @@ from ..models import Activity, Customer, Task, User, new_op_id
 from ..models.base import utcnow
 from ..sync.push import Push
 from .access import actor, bp, role_required
+from .fmt import number
 
 BATCH = 500
 
@@ -85,8 +86,9 @@ def handover():
         moved[entity] = reassign(db.session, actor(), entity, field, ids, target)
     done = {entity: counts.get("applied", 0) + counts.get("conflict", 0) for entity, counts in moved.items()}
     refused = sum(counts.get("rejected", 0) for counts in moved.values())
-    flash(_("Handed over to %(name)s: %(customers)d customers, %(tasks)d open tasks, %(visits)d planned visits.",
-            name=users[target].name, customers=done["customer"], tasks=done["task"], visits=done.get("activity", 0)))
+    flash(_("Handed over to %(name)s: %(customers)s customers, %(tasks)s open tasks, %(visits)s planned visits.",
+            name=users[target].name, customers=number(done["customer"]), tasks=number(done["task"]),
+            visits=number(done.get("activity", 0))))
     if refused:
-        flash(_("%(count)d records could not be moved; see Review.", count=refused))
+        flash(_("%(count)s records could not be moved; see Review.", count=number(refused)))
     return redirect(url_for("office.handover", **{"from": source, "to": target}))
