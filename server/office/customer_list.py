@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from ..api.records import like_pattern
@@ -63,7 +64,7 @@ class Query:
 def _choice(args, name: str, allowed) -> str:
     value = args.get(name, "").strip()
     if value and value not in allowed:
-        raise BadParam(name, f"use one of: {', '.join(a for a in allowed if a)}")
+        raise BadParam(name, _("use one of: %(choices)s", choices=", ".join(a for a in allowed if a)))
     return value
 
 
@@ -74,13 +75,13 @@ def parse(args) -> Query:
         try:
             owner = str(uuid.UUID(owner))
         except ValueError:
-            raise BadParam("owner", "a user id or 'none'")
+            raise BadParam("owner", _("give a user id or 'none'"))
     month = args.get("stage_month", "").strip()
     if month and not MONTH_RE.match(month):
-        raise BadParam("stage_month", "a month as YYYY-MM")
+        raise BadParam("stage_month", _("give a month as YYYY-MM"))
     raw_page = args.get("page", "1").strip() or "1"
     if not raw_page.isdigit() or not 1 <= int(raw_page) <= 10**6:
-        raise BadParam("page", "a page number from 1")
+        raise BadParam("page", _("give a page number from 1"))
     return Query(q=args.get("q", "").strip()[:200], segment=_choice(args, "segment", SEGMENTS), owner=owner,
                  stage=_choice(args, "stage", STAGES), light=_choice(args, "light", LIGHTS),
                  archived=_choice(args, "archived", ARCHIVED), stage_month=month,
