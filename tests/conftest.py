@@ -176,6 +176,14 @@ def own_contexts(app):
 
 
 @pytest.fixture
+def csrf_on(app):
+    """Turn CSRF protection on (TestConfig has it off) for tests of the back office's forms."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
 def create_record(app):
     """create_record(entity, actor_user=None, **fields) -> record id, written through the merge."""
     from server.operations import write_one

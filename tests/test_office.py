@@ -12,13 +12,6 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture
-def csrf_on(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    yield
-    app.config["WTF_CSRF_ENABLED"] = False
-
-
 def test_login_needs_csrf_and_the_right_password(client, users, csrf_on):
     no_token = client.post("/office/login", data={"email": users.rep.email, "password": PASSWORD})
     assert no_token.status_code == 400 and "Lomake vanheni" in no_token.get_data(as_text=True)

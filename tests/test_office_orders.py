@@ -12,13 +12,6 @@ pytestmark = pytest.mark.usefixtures("own_contexts")
 
 
 @pytest.fixture
-def csrf_on(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    yield
-    app.config["WTF_CSRF_ENABLED"] = False
-
-
-@pytest.fixture
 def customer(create_record, users):
     return create_record("customer", name="Kahvila Aalto", owner_id=users.rep.id, segment="B")
 

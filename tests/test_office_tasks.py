@@ -17,13 +17,6 @@ def today_local() -> date:
 
 
 @pytest.fixture
-def csrf_on(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    yield
-    app.config["WTF_CSRF_ENABLED"] = False
-
-
-@pytest.fixture
 def customer(create_record, users):
     return create_record("customer", name="Kahvila Aalto", owner_id=users.rep.id)
 
