@@ -111,3 +111,28 @@ def test_0005_adds_the_planned_delivery_day_and_goes_back(kind, tmp_path, reques
         db.session.remove()
         upgrade(directory=folder)
         assert "deliver_on" in _columns("deliveries")
+
+
+@pytest.mark.parametrize("kind", [pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
+def test_the_migrations_build_exactly_the_models_tables(kind, tmp_path, request):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with migrating(kind, tmp_path, request) as folder:
+        upgrade(directory=folder)
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        assert diff == []
+
+
+@pytest.mark.parametrize("kind", [pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
+def test_0006_adds_the_audit_log_and_import_jobs_and_goes_back(kind, tmp_path, request):
+    with migrating(kind, tmp_path, request) as folder:
+        upgrade(directory=folder, revision="0006")
+        tables = set(sa.inspect(db.engine).get_table_names())
+        assert {"audit_log", "import_jobs"} <= tables
+        db.session.remove()
+        downgrade(directory=folder, revision="0005")
+        assert not {"audit_log", "import_jobs"} & set(sa.inspect(db.engine).get_table_names())
+        upgrade(directory=folder)
+        assert {"audit_log", "import_jobs"} <= set(sa.inspect(db.engine).get_table_names())

@@ -1,5 +1,6 @@
 """All tables; importing this registers them with SQLAlchemy."""
 from .activity import Activity
+from .audit import AuditEntry, ImportJob
 from .base import new_id, new_op_id, utcnow
 from .conflict import Conflict
 from .contact import Contact
@@ -21,7 +22,7 @@ SYNCED = {
 }
 
 __all__ = [
-    "Activity", "ApiToken", "Conflict", "Contact", "Customer", "Delivery", "LoginFailure",
+    "Activity", "ApiToken", "AuditEntry", "ImportJob", "Conflict", "Contact", "Customer", "Delivery", "LoginFailure",
     "OpLedger", "OrgSetting", "QuarantinedOp", "ReminderSend", "ROLES", "SYNCED",
     "ServiceLevel", "SyncCounter",
     "Task", "User", "WebPushSubscription", "DEFAULT_SERVICE_LEVELS", "DEFAULT_FOLLOWUP_DELAY_DAYS", "hash_token",
