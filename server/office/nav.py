@@ -13,6 +13,11 @@ SECTIONS = (
     ("office.quality", _l("Visit quality"), "manager"),
     ("office.review", _l("Review"), "service"),
     ("office.reminders", _l("Reminders"), "service"),
+    ("office.abc", _l("Segments"), "manager"),
+    ("office.imports", _l("Import"), "manager"),
+    ("office.exports", _l("Export"), "manager"),
+    ("office.users", _l("Users"), "admin"),
+    ("office.audit", _l("Audit log"), "manager"),
     ("office.settings", _l("Settings"), "manager"),
     ("office.home", _l("Calendar"), "rep"),
 )
