@@ -1,6 +1,7 @@
 """Every back-office page in Chromium at 1280x800 on the demo data, in Finnish and in English, with the
 CSP enforced: each opens without a console error, shows its heading, and is saved as a screenshot
 (screenshots/office/, or KENTTA_SCREENSHOTS) for a person to look at."""
+import re
 import uuid
 
 import pytest
@@ -90,6 +91,11 @@ def test_every_page_opens_in_both_languages_and_is_photographed(live, demo, desk
         rep.screenshot(path=str(SHOTS / f"{lang}-rep-403.png"))
         assert rep.goto(live.url + "/office/").status == 200
         rep.screenshot(path=str(SHOTS / f"{lang}-rep-calendar.png"))
+    # The production list of the demo's coming week prints on one A4 page (Chromium's own PDF printer).
+    manager.goto(live.url + "/office/production?days=7")
+    pdf = manager.pdf(format="A4", prefer_css_page_size=True)
+    (SHOTS / "production.pdf").write_bytes(pdf)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     # Every page speaks both languages: its Finnish heading is not the English one.
     untranslated = [name for name, _path in PAGES if headings["fi", name] == headings["en", name]]
     assert untranslated == [], {name: headings["fi", name] for name in untranslated}
