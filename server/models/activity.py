@@ -2,7 +2,7 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import DateTime, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -11,6 +11,8 @@ from .base import SyncedMixin, ref
 
 class Activity(SyncedMixin, db.Model):
     __tablename__ = "activities"
+    # Each customer's last done contact (the desk's traffic light, office/lights.py) read from the index alone.
+    __table_args__ = (Index("ix_activities_done_by_customer", "status", "deleted", "customer_id", "starts_at", "ends_at"),)
 
     customer_id: Mapped[str] = ref("customers", nullable=False)
     contact_id: Mapped[Optional[str]] = ref("contacts")
