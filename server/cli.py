@@ -25,6 +25,7 @@ def init_database() -> None:
 def register(app) -> None:
     """Add the commands to `flask --app server`."""
     register_reminders(app)  # vapid-keys, send-reminders, reminders-status
+    from .users_cli import register as register_users; register_users(app)  # users list|create|...
     from .imports.cli import register as register_import; register_import(app)  # import FILE
 
     @app.cli.command("init-db")
