@@ -27,6 +27,7 @@ def register(app) -> None:
     register_reminders(app)  # vapid-keys, send-reminders, reminders-status
     from .users_cli import register as register_users; register_users(app)  # users list|create|...
     from .imports.cli import register as register_import; register_import(app)  # import FILE
+    from .exports.cli import register as register_export; register_export(app)  # export ENTITY FILE
 
     @app.cli.command("init-db")
     @click.option("--demo/--no-demo", default=False,

@@ -6,6 +6,7 @@ from . import session  # noqa: F401  (registers the Flask-Login user loader)
 # Each page module adds its routes to the one blueprint (access.bp).
 from . import customers, dashboard, errors, orders, quality, review, settings, tasks, views, visits  # noqa: F401
 from . import abc  # noqa: F401  (issue 15: ABC analysis)
+from . import exports  # noqa: F401  (issue 15: export to CSV and .xlsx)
 from .access import bp
 from .fmt import install as install_formats
 from .messages import translate
