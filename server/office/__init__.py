@@ -7,6 +7,8 @@ from . import session  # noqa: F401  (registers the Flask-Login user loader)
 from . import customers, dashboard, errors, orders, quality, review, settings, tasks, views, visits  # noqa: F401
 from . import abc  # noqa: F401  (issue 15: ABC analysis)
 from . import exports  # noqa: F401  (issue 15: export to CSV and .xlsx)
+from . import gdpr  # noqa: F401  (issue 15 item 4: a contact's personal data)
+from . import audit_log  # noqa: F401  (issue 15 item 4: the audit log)
 from .access import bp
 from .fmt import install as install_formats
 from .messages import translate
