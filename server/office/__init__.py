@@ -5,6 +5,7 @@ from flask_babel import gettext
 from . import session  # noqa: F401  (registers the Flask-Login user loader)
 # Each page module adds its routes to the one blueprint (access.bp).
 from . import customers, dashboard, errors, orders, quality, review, settings, tasks, views, visits  # noqa: F401
+from . import users  # noqa: F401  (user administration, issue 15 item 5)
 from . import abc  # noqa: F401  (issue 15: ABC analysis)
 from . import exports  # noqa: F401  (issue 15: export to CSV and .xlsx)
 from . import gdpr  # noqa: F401  (issue 15 item 4: a contact's personal data)
