@@ -24,6 +24,7 @@ from .customers import users_by_id
 from .lights import LIGHTS
 from .task_forms import today_local
 
+FILTERS = ("q", "segment", "owner", "stage", "light", "archived", "stage_month")
 SPOOL = 8 * 1024 * 1024  # bytes kept in memory before the file moves to disk
 MIME = {"csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -54,13 +55,18 @@ def _read(form) -> tuple[dict, Query | None, dict]:
     return values, query, errors
 
 
+def _typed(form) -> Query:
+    """The filters as typed, unchecked: to show them again beside the message."""
+    return Query(**{name: form.get(name, "").strip()[:200] for name in FILTERS})
+
+
 @bp.get("/exports")
 @role_required("manager")
 def exports():
     values, query, errors = _read(request.args)
     if values["entity"] == "orders":
         values["entity"] = "deliveries"
-    return _page(values, query or Query(), errors, 400 if errors else 200)
+    return _page(values, query or _typed(request.args), errors, 400 if errors else 200)
 
 
 @bp.post("/exports")
@@ -68,7 +74,7 @@ def exports():
 def export_download():
     values, query, errors = _read(request.form)
     if errors:  # the form again with what was chosen
-        return _page(values, query or Query(), errors, 400)
+        return _page(values, query or _typed(request.form), errors, 400)
     entity = entity_of(values["entity"])
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL)
     count = exporting.export(db.session, values["entity"], out, values["format"], query, values["marketing"])
