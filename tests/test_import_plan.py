@@ -87,3 +87,32 @@ def test_a_mapping_without_the_name_is_refused(app):
         plan(table, guess_mapping(table.headers))
     with pytest.raises(ValueError, match="duplicates"):
         plan(table, {0: "customer.name"}, "merge")
+
+
+def test_cells_as_people_write_them(app):
+    headers = ["Nimi", "Y-tunnus", "Tyyppi", "Vaihe", "Maa", "Postinumero", "Markkinointikielto", "Ei yhteydenottoja"]
+    table = read_table("x.csv", ("\n".join([";".join(headers),
+                                            "A Oy;FI07375462;Jälleenmyyjä;aktiivinen;Suomi;100;KYLLÄ;x",
+                                            "B Oy;1572860 0;prospect;Lead;se;123 45;ei;0",
+                                            "C Oy;;asiakas;uusi;;;ehkä;"]) + "\n").encode())
+    rows = plan(table, guess_mapping(table.headers)).rows
+    assert rows[0].customer_fields == {"name": "A Oy", "business_id": "0737546-2", "kind": "reseller",
+                                       "stage": "active", "country": "FI", "postal_code": "00100",
+                                       "marketing_ban": True, "do_not_contact": True}
+    assert rows[1].customer_fields["business_id"] == "1572860-0" and rows[1].customer_fields["country"] == "SE"
+    assert rows[1].customer_fields["postal_code"] == "123 45" and rows[1].customer_fields["do_not_contact"] is False
+    assert rows[2].action == "invalid"
+    assert rows[2].reason == "Markkinointikielto (marketing_ban): 'ehkä' is not a yes/no value " \
+                             "(use kyllä/ei, x, 1/0, yes/no or true/false)."
+
+
+def test_company_forms_do_not_tell_customers_apart(app, create_record):
+    from server.imports.dupes import company_key
+    assert company_key("Kahvila  Lehto Oy", "OULU") == company_key("kahvila lehto", "Oulu") == "kahvila lehto|oulu"
+    assert company_key("Tmi Virtanen", None) == company_key("Virtanen, tmi", "") == "virtanen|"
+    assert company_key("Oy Ab", "X") == "oy|x"  # a name is never emptied
+    existing = create_record("customer", name="Sävel Ky", city="Turku", business_id="0737546-2")
+    table = read_table("x.csv", "Nimi;Kaupunki;Y-tunnus\nSÄVEL;Turku;\nSävel Ky;Turku;1572860-0\n".encode())
+    rows = plan(table, guess_mapping(table.headers)).rows
+    assert rows[0].action == "skip" and rows[0].customer_id == existing
+    assert rows[1].action == "create"  # same name and town, another Y-tunnus: another company

@@ -62,7 +62,7 @@ def plan(table: Table, mapping: dict, duplicates: str = "skip", session=None) ->
     rows = [planner.customer(line, cells) for line, cells in zip(table.lines, table.rows)]
     planner.known.load_contacts([row.customer_id for row in rows if row.action != "invalid"
                                  and row.customer_action != "create"])
-    for row, cells in zip(rows, table.rows):
+    for row in rows:
         if row.action != "invalid":
             planner.contact(row)
     counts = {COUNT_OF[a]: 0 for a in ACTIONS}

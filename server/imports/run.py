@@ -99,10 +99,11 @@ def _write(session, actor: Actor, client_id: str, rows: list) -> None:
     for op, row, result in zip(ops, owner, results):
         if result["status"] not in ("applied", "conflict") and row.action != "invalid":
             errors = result.get("errors") or {}
-            written = " (the customer was written)" if op["entity"] == "contact" and row.customer_action != "skip" else ""
+            reason = "; ".join(f"{op['entity']}.{name}: {' '.join(msgs)}" for name, msgs in errors.items())
+            if op["entity"] == "contact" and row.customer_action != "skip":  # written: one transaction, kept going
+                reason += " (the customer was written, its contact person was not)"
             row.action = "invalid"
-            row.reason = "; ".join(f"{op['entity']}.{name}: {' '.join(msgs)}" for name, msgs in errors.items()) \
-                + written or f"Refused by the server ({result.get('reason') or result['status']})."
+            row.reason = reason or f"Refused by the server ({result.get('reason') or result['status']})."
 
 
 def _op(entity: str, record_id: str, fields: dict, action: str, seen: int, now: datetime) -> dict:
