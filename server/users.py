@@ -75,7 +75,8 @@ def _check_new(email: str, name: str) -> tuple[str, str]:
     return email, name
 
 
-def create(actor: User | None, email: str, name: str, role: str, password: str | None = None) -> tuple[User, str | None]:
+def create(actor: User | None, email: str, name: str, role: str,
+           password: str | None = None) -> tuple[User, str | None]:
     """Create an active user; with no password, generate one and return it (shown once, never stored)."""
     email, name = _check_new(email, name)
     check_role(role)

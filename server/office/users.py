@@ -119,8 +119,8 @@ def user_deactivate(user_id):
         return _user_page(user, confirm=user.active)
     try:
         if ops.deactivate(current_user, user):
-            flash(_("%(email)s was deactivated: every token, calendar link, push subscription and session "
-                    "stopped working.", email=user.email))
+            flash(_("%(email)s was deactivated: tokens, calendar links, push and sessions cut off.",
+                    email=user.email))
     except ops.UserError as err:
         return _refused(user, err)
     return redirect(url_for("office.user", user_id=user.id))
