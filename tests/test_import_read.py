@@ -96,3 +96,10 @@ def test_guess_mapping_finnish_and_english_headers():
     assert english == {0: "customer.name", 1: "customer.business_id", 2: "contact.name", 3: "contact.role",
                        4: "contact.email", 5: "customer.owner_email", 6: "customer.marketing_ban",
                        7: "customer.do_not_contact", 8: "customer.segment", 9: "customer.website"}
+
+
+def test_excel_sep_hint_line_and_utf16():
+    table = read_table("a.csv", b"sep=,\r\nNimi,Kaupunki;x\r\nA Oy,Oulu;y\r\n")
+    assert table.delimiter == "," and table.headers == ["Nimi", "Kaupunki;x"] and table.lines == [3]
+    table = read_table("b.txt", "Nimi\tY-tunnus\nÅström Ab\t0737546-2\n".encode("utf-16"))
+    assert (table.encoding, table.delimiter, table.rows) == ("utf-16", "\t", [["Åström Ab", "0737546-2"]])

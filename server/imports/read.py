@@ -6,7 +6,6 @@ sheet's row number) so a reason can point at it.
 """
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -54,7 +53,7 @@ def _decode(data: bytes) -> tuple:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"  # Excel's "Unicode text"
+        return data.decode("utf-16", errors="replace"), "utf-16"  # Excel's "Unicode text"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -82,7 +81,12 @@ def _read_csv(data: bytes) -> Table:
     text, encoding = _decode(data)
     if "\x00" in text:
         raise UnreadableFile("The file is not text: save it as CSV (or .xlsx) from the spreadsheet.")
-    delimiter = _sniff(text.lstrip("\r\n").split("\n", 1)[0])
+    first, _, rest = text.lstrip("\r\n").partition("\n")
+    hint = first.strip()
+    if hint.lower().startswith("sep=") and len(hint) == 5:  # Excel's own hint line: "sep=;"
+        delimiter, text = hint[4], "\n" + rest  # the hint keeps its line: line numbers stay the file's
+    else:
+        delimiter = _sniff(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers, rows, lines = None, [], []
     try:
@@ -115,7 +119,7 @@ def _read_xlsx(data: bytes) -> Table:
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+    except Exception as err:  # noqa: BLE001  (openpyxl fails in many ways on a damaged file; all mean "unreadable")
         raise UnreadableFile(f"Not a readable Excel workbook (.xlsx): {err}. An old .xls must be saved as .xlsx first.")
     try:
         sheet = book.worksheets[0]
