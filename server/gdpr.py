@@ -20,6 +20,9 @@ transaction (nothing half-erased):
   client_id, op_id, user_id, seq] (sync/codec/meta.py), so nothing there needs erasing.
 - Mentions in free text are listed for a person to edit, never rewritten here: a note names
   others too, and a blind replace of a name or number would garble the business history.
+A phone that was offline during the erasure still holds the old values until it pulls; an edit it
+made of the contact meanwhile arrives as an ordinary concurrent edit (new data, typed after the
+erasure): the page shows it, and erasing again clears it.
 """
 from datetime import datetime, timezone
 
@@ -69,7 +72,9 @@ def gather(session, contact_id: str) -> dict | None:
     erased = erased_entry(session, contact_id)
     return {
         "generated_at": instant(utcnow()),
-        "erased": {"at": instant(erased.at), "by": erased.actor_label} if erased else None,
+        # what the erasure left for manual editing (ids only: the texts are not copied into the log)
+        "erased": {"at": instant(erased.at), "by": erased.actor_label,
+                   "mentions": (erased.details or {}).get("mentions", [])} if erased else None,
         "contact": contact,
         "customer": {"id": customer.id, "name": customer.name} if customer else None,
         "activities": sorted((CODECS["activity"].record(a) for a in activities),
@@ -93,12 +98,15 @@ def gather(session, contact_id: str) -> dict | None:
 def erase(user: User, contact_id: str) -> dict | None:
     """Erase one contact's personal data everywhere (see the module's docstring), record it in the
     audit log and commit; return the counts, or None for an unknown id."""
-    held = gather(db.session, contact_id)
-    if held is None:
-        return None
     db.session.rollback()  # the write starts from the version counter's lock (see sync/versions.py)
     try:
-        counts = _erase(user, held)
+        push = Push(db.session, Actor(id=user.id, role=user.role), f"office:{user.id}")
+        # read under the lock: no push can add a conflict or a ledger row about the person unseen
+        held = gather(db.session, contact_id)
+        if held is None:
+            db.session.rollback()
+            return None
+        counts = _erase(user, push, held)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -106,9 +114,8 @@ def erase(user: User, contact_id: str) -> dict | None:
     return counts
 
 
-def _erase(user: User, held: dict) -> dict:
+def _erase(user: User, push: Push, held: dict) -> dict:
     contact, contact_id = held["contact"], held["contact"]["id"]
-    push = Push(db.session, Actor(id=user.id, role=user.role), f"office:{user.id}")
     fields = {"name": placeholder(user), "role": None, "phone": None, "email": None, "notes": None,
               "marketing_ban": True}
     ops = [_op(contact_id, "put", fields, push.versions.start)]
@@ -146,7 +153,7 @@ def _erase(user: User, held: dict) -> dict:
            f"{counts['ledger']} ledger entries scrubbed; {counts['mentions']} mentions in notes left for "
            "manual editing.", target_type="contact", target_id=contact_id,
            details={**counts, "customer_id": contact["customer_id"],
-                    "mentions": [{"entity": m["entity"], "id": m["id"], "field": m["field"]}
+                    "mentions": [{k: m[k] for k in ("entity", "id", "customer_id", "field")}
                                  for m in held["mentions"]]})
     return counts
 

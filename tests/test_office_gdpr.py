@@ -83,6 +83,9 @@ def test_erasure_asks_first_then_erases(app, client, users, ids):
     page = office.get(done.headers["Location"]).get_data(as_text=True)
     assert "Edit the 1 text that mentions the person by hand." in page and 'data-testid="erased"' in page
     assert EMAIL not in page
+    # the customer's note naming him is still listed, by link only, for a person to edit
+    left = page.split('data-testid="left-mentions"')[1].split("</section>")[0]
+    assert f'/office/customers/{ids["customer"]}">Customer</a>: Notes' in left
     [entry] = _audit("gdpr.erase")
     assert entry.actor_id == users.manager.id and entry.target_id == ids["contact"]
 
