@@ -45,7 +45,8 @@ def test_dry_run_and_duplicates_option(runner, users):
     runner.invoke(args=["import", str(FIXTURES / "customers_utf8_bom.csv")])
     again = runner.invoke(args=["import", str(FIXTURES / "customers_utf8_bom.csv"), "--duplicates", "update",
                                 "--as", "MANAGER@example.com"])
-    assert "Imported: 0 created, 3 updated, 0 skipped, 1 invalid." in again.output, again.output
+    # lines 3 and 4 both update Nordic Tools: left as planned; Kahvila Lehto is already up to date
+    assert "Imported: 0 created, 2 updated, 1 skipped, 1 invalid." in again.output, again.output
     assert customers() == 2
     assert db.session.scalar(select(func.count()).select_from(Contact)) == 3
     assert db.session.scalars(select(AuditEntry.actor_id).order_by(AuditEntry.id)).all() == [None, users.manager.id]

@@ -116,3 +116,15 @@ def test_company_forms_do_not_tell_customers_apart(app, create_record):
     rows = plan(table, guess_mapping(table.headers)).rows
     assert rows[0].action == "skip" and rows[0].customer_id == existing
     assert rows[1].action == "create"  # same name and town, another Y-tunnus: another company
+
+
+def test_update_sends_only_what_differs_and_skips_what_is_up_to_date(app, create_record):
+    same = create_record("customer", name="A Oy", city="Oulu", phone="040 1")
+    create_record("contact", customer_id=same, name="Anna", role="Ostaja")
+    other = create_record("customer", name="B Oy", city="Oulu", phone="040 2")
+    table = read_table("x.csv", "Nimi;Kaupunki;Puhelin;Yhteyshenkilö;Titteli\n"
+                                " A Oy ;Oulu;040 1;Anna;Ostaja\nB Oy;Oulu;040 9;;\n".encode())
+    rows = plan(table, guess_mapping(table.headers), "update").rows
+    assert (rows[0].action, rows[0].customer_action, rows[0].contact_action) == ("skip", "skip", "skip")
+    assert rows[0].reason.startswith("Customer already up to date: same name and city")
+    assert (rows[1].action, rows[1].customer_id, rows[1].customer_fields) == ("update", other, {"phone": "040 9"})

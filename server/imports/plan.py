@@ -16,6 +16,7 @@ from ..sync.validation import load
 from .dupes import Holder, Known, company_key, person_key
 from .mapping import check_mapping
 from .read import Table
+from .unchanged import drop_unchanged
 from .values import BadValue, convert
 
 MODES = ("skip", "update", "create")
@@ -65,6 +66,7 @@ def plan(table: Table, mapping: dict, duplicates: str = "skip", session=None) ->
     for row in rows:
         if row.action != "invalid":
             planner.contact(row)
+    drop_unchanged(session, rows)
     counts = {COUNT_OF[a]: 0 for a in ACTIONS}
     records = {"customer": {"create": 0, "update": 0}, "contact": {"create": 0, "update": 0}}
     for row in rows:
