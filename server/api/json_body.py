@@ -34,6 +34,14 @@ class CappedRequest(Request):
         return io.BytesIO(body)
 
 
+def body_limit(limit: int):
+    """Let one view take a body of up to `limit` bytes instead of MAX_CONTENT_LENGTH (an import file)."""
+    def decorator(view):
+        view.body_limit = limit
+        return view
+    return decorator
+
+
 def install(app) -> None:
     """Read every body through the cap before any view, and refuse NUL in query and form fields."""
     app.request_class = CappedRequest
@@ -41,6 +49,10 @@ def install(app) -> None:
 
 
 def _check_input() -> None:
+    # A view's own cap (body_limit) is set before the body is read; every other route keeps the app's.
+    limit = getattr(current_app.view_functions.get(request.endpoint), "body_limit", None)
+    if limit:
+        request.max_content_length = limit
     request.stream  # noqa: B018  (reading the property reads the body: 413 here, even where a view ignores it)
     # PostgreSQL text cannot hold NUL: a search or a log-in name with one was a 500. JSON fields are
     # the schemas' to check (a push refuses only the op that has one).

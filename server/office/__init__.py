@@ -8,6 +8,7 @@ from . import customers, dashboard, errors, orders, quality, review, settings, t
 from . import users  # noqa: F401  (user administration, issue 15 item 5)
 from . import abc  # noqa: F401  (issue 15: ABC analysis)
 from . import exports  # noqa: F401  (issue 15: export to CSV and .xlsx)
+from . import imports  # noqa: F401  (issue 15 item 2: import customers and contacts)
 from . import gdpr  # noqa: F401  (issue 15 item 4: a contact's personal data)
 from . import audit_log  # noqa: F401  (issue 15 item 4: the audit log)
 from .access import bp

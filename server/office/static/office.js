@@ -75,3 +75,41 @@ for (const [n, input] of [...document.querySelectorAll("input[data-customer-look
   });
   input.addEventListener("change", settle);
 }
+
+// ---- Import (issue 15 item 2): the upload's size check and a running import's progress bar. ----
+// <input type=file data-max-bytes data-too-large>: a file over the cap is refused before it is sent.
+for (const input of document.querySelectorAll("input[type=file][data-max-bytes]")) {
+  input.addEventListener("change", () => {
+    const file = input.files[0];
+    input.setCustomValidity(file && file.size > Number(input.dataset.maxBytes) ? input.dataset.tooLarge : "");
+    input.reportValidity();
+  });
+}
+// <progress data-import-status="/office/imports/<id>/status">: asks every 500 ms for {status, done,
+// total}; when the job is no longer running the page reloads and the server shows the summary.
+for (const bar of document.querySelectorAll("progress[data-import-status]")) {
+  const done = document.querySelector("[data-import-done]");
+  const total = document.querySelector("[data-import-total]");
+  const digits = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  const poll = async () => {
+    let state = null;
+    try {
+      const response = await fetch(bar.dataset.importStatus, {credentials: "same-origin", headers: {Accept: "application/json"}});
+      if (response.ok) state = await response.json();
+    } catch (_err) { /* a dropped request: ask again */ }
+    if (state && state.status !== "running") {
+      bar.max = Math.max(state.total, 1);
+      bar.value = state.status === "done" ? bar.max : state.done;
+      window.location.reload();
+      return;
+    }
+    if (state) {
+      bar.max = Math.max(state.total, 1);
+      bar.value = state.done;
+      if (done) done.textContent = digits.format(state.done);
+      if (total) total.textContent = digits.format(state.total);
+    }
+    setTimeout(poll, 500);
+  };
+  setTimeout(poll, 500);
+}
