@@ -1,4 +1,5 @@
 """The import pages: upload, mapping with the first rows, dry run, run (inline and in its thread), summary."""
+import io
 import time
 
 import pytest
@@ -216,3 +217,34 @@ def test_the_body_cap_is_raised_on_the_upload_only(office):
     assert db.session.get(ImportJob, response.headers["Location"].rsplit("/", 1)[1]).options["rows"] == 25_000
     assert office.post("/office/settings", data={"x": "y" * (3 * 1024 * 1024)}).status_code == 413
     assert upload(office, b"x" * (21 * 1024 * 1024), "liian-iso.csv").status_code == 413
+
+
+def test_an_xlsx_upload_maps_its_first_sheet_and_the_list_runs_the_same_queries_for_1_or_5_jobs(office, count_queries):
+    import openpyxl  # only here: it takes a moment to import
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Asiakkaat"
+    sheet.append(["Company", "City", "Business ID"])
+    sheet.append(["Konepaja Oy", "Turku", "0737546-2"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    job_id = upload(office, buffer.getvalue(), "register.xlsx").headers["Location"].rsplit("/", 1)[1]
+    page = office.get(f"/office/imports/{job_id}").get_data(as_text=True)
+    assert "sheet Asiakkaat" in page and "<td>0737546-2</td>" in page
+    assert '<option value="customer.business_id" selected>' in page
+    with count_queries() as one:
+        assert office.get("/office/imports").status_code == 200
+    for _ in range(4):
+        uploaded(office)
+    with count_queries() as five:
+        listing = office.get("/office/imports").get_data(as_text=True)
+    assert listing.count("asiakkaat.csv") == 4 and five[0] == one[0]
+
+
+def test_the_pages_render_in_finnish(app, users, office):
+    job_id = uploaded(office)
+    finnish = desk(app, users.manager, language="fi")
+    assert finnish.get("/office/imports").status_code == 200
+    assert finnish.get(f"/office/imports/{job_id}").status_code == 200
+    assert finnish.post(f"/office/imports/{job_id}/preview", data=mapping_form()).status_code == 200
