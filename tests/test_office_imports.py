@@ -127,6 +127,7 @@ def test_run_imports_once_and_the_page_shows_the_summary(office, users):
     assert db.session.scalar(select(Contact.role).filter_by(customer_id=aalto.id, name="Anna Aalto")) == "Omistaja"
     job = db.session.get(ImportJob, job_id)
     assert job.status == "done" and (job.done, job.total) == (4, 4) and job.finished_at
+    assert job.data == b"" and job.options["sample"] == []  # the people in the file are not kept
     assert job.result == {"counts": {"created": 2, "updated": 0, "skipped": 1, "invalid": 1},
                           "invalid": [{"line": 3, "reason": "Luokka (segment): Must be one of: A, B, C, D."}]}
     [entry] = db.session.scalars(select(AuditEntry).filter_by(action="import")).all()
@@ -150,7 +151,7 @@ def test_a_failing_import_is_marked_failed_and_imports_nothing(office, monkeypat
     office.post(f"/office/imports/{job_id}/run")
     assert names() == ["Salonki Sointu"]
     job = db.session.get(ImportJob, job_id)
-    assert (job.status, job.error, job.result) == ("failed", "disk full", None)
+    assert (job.status, job.error, job.result, job.data) == ("failed", "disk full", None, b"")
     page = office.get(f"/office/imports/{job_id}").get_data(as_text=True)
     assert "The import failed" in page and "disk full" in page and "Nothing was imported" in page
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0

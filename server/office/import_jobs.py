@@ -6,7 +6,8 @@ so a progress write from another connection would wait for it (busy_timeout) and
 never move. So the progress is kept in this process's memory (`_progress`, keyed by job id), which
 works on both databases; on PostgreSQL, whose row locks do not collide here, it is also written to
 the job row through its own short connection, so another worker process can show it too. The job
-row gets its final status, counts and result in a short transaction after the import has finished.
+row gets its final status, counts and result in a short transaction after the import has finished,
+and loses the file's bytes and sample rows (see _finish).
 
 A job runs once: `claim` moves it from "uploaded" to "running" in one UPDATE, so two clicks (or two
 workers) cannot both start it.
@@ -112,6 +113,9 @@ def _finish(job_id: str, status: str, result: dict | None = None, error: str | N
     job.status, job.result, job.error = status, result, error
     job.done, job.total = (total, total) if status == "done" else (done, total)
     job.finished_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    # A job runs once, so its file is not needed again; kept, it would hold people's data past a GDPR
+    # erasure. The counts and the invalid rows' reasons stay for the summary.
+    job.data, job.options = b"", dict(job.options, sample=[])
     db.session.commit()
 
 
