@@ -77,7 +77,8 @@ def register(app) -> None:
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
         if err.code == 413:  # on every route: a client that sent 20 MB wants a reason, not a page
-            return error_body(413, _too_large(current_app.config.get("MAX_CONTENT_LENGTH")))
+            # The route's own cap (an import upload takes more than the 2 MiB of everything else).
+            return error_body(413, _too_large(request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH")))
         if not request.path.startswith("/api/"):
             return err
         response = error_body(err.code or 500, err.description or err.name)
