@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from server.demo import load_demo
 from server.extensions import db
-from server.models import Activity, Customer, Delivery, QuarantinedOp
+from server.models import Activity, Contact, Customer, Delivery, QuarantinedOp
 
 pytestmark = pytest.mark.e2e
 
@@ -35,6 +35,7 @@ def demo(live):
                                      .order_by(func.count().desc()).limit(1)).scalar()
         version = db.session.get(Customer, busiest).version
         order = db.session.scalars(select(Delivery).where(Delivery.status == "ordered").limit(1)).first().id
+        contact = db.session.scalars(select(Contact.id).where(Contact.customer_id == busiest).limit(1)).first()
     push(live, "rep1", [op("customer", busiest, {"notes": "Ovikoodi 1234, lastauslaituri takana."}, version,
                            "2026-12-01T08:00:00Z", 1)])
     [lost] = push(live, "rep2", [op("customer", busiest, {"notes": "Soita ennen käyntiä."}, version,
@@ -46,7 +47,7 @@ def demo(live):
     assert bad["status"] == "rejected"
     with live.app.app_context():
         rejected = db.session.scalars(select(QuarantinedOp.id)).first()
-    return {"customer": busiest, "order": order, "rejected": rejected}
+    return {"customer": busiest, "order": order, "rejected": rejected, "contact": contact, "rep1": live.users["rep1"]}
 
 
 PAGES = [
@@ -70,8 +71,17 @@ PAGES = [
     ("review-fix", "/office/review/rejected/{rejected}"),
     ("reminders", "/office/reminders"),
     ("settings", "/office/settings"),
+    ("abc", "/office/abc"),
+    ("imports", "/office/imports"),
+    ("exports", "/office/exports"),
+    ("gdpr", "/office/gdpr/contacts/{contact}"),
+    ("gdpr-erase", "/office/gdpr/contacts/{contact}/erase"),
+    ("audit", "/office/audit"),
     ("calendar", "/office/"),
 ]
+
+
+ADMIN_PAGES = [("users", "/office/users"), ("user", "/office/users/{rep1}")]
 
 
 def test_every_page_opens_in_both_languages_and_is_photographed(live, demo, desk):
@@ -86,6 +96,11 @@ def test_every_page_opens_in_both_languages_and_is_photographed(live, demo, desk
             assert manager.locator("html").get_attribute("lang") == lang
             headings[lang, name] = manager.inner_text("main h1").strip()
             manager.screenshot(path=str(SHOTS / f"{lang}-{name}.png"))
+        admin = desk("admin", locale=locale)
+        for name, path in ADMIN_PAGES:
+            assert admin.goto(live.url + path.format(**demo)).status == 200, path
+            headings[lang, name] = admin.inner_text("main h1").strip()
+            admin.screenshot(path=str(SHOTS / f"{lang}-{name}.png"))
         rep = desk("rep1", locale=locale)
         assert rep.goto(live.url + "/office/dashboard").status == 403
         rep.screenshot(path=str(SHOTS / f"{lang}-rep-403.png"))
@@ -96,6 +111,7 @@ def test_every_page_opens_in_both_languages_and_is_photographed(live, demo, desk
     pdf = manager.pdf(format="A4", prefer_css_page_size=True)
     (SHOTS / "production.pdf").write_bytes(pdf)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
-    # Every page speaks both languages: its Finnish heading is not the English one.
-    untranslated = [name for name, _path in PAGES if headings["fi", name] == headings["en", name]]
+    # Every page speaks both languages: its Finnish heading is not the English one (a user's page is
+    # headed by their name alone).
+    untranslated = [name for name, _path in PAGES + ADMIN_PAGES if name != "user" and headings["fi", name] == headings["en", name]]
     assert untranslated == [], {name: headings["fi", name] for name in untranslated}
