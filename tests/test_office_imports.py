@@ -129,12 +129,15 @@ def test_run_imports_once_and_the_page_shows_the_summary(office, users):
     assert job.status == "done" and (job.done, job.total) == (4, 4) and job.finished_at
     assert job.data == b"" and job.options["sample"] == []  # the people in the file are not kept
     assert job.result == {"counts": {"created": 2, "updated": 0, "skipped": 1, "invalid": 1},
-                          "invalid": [{"line": 3, "reason": "Luokka (segment): Must be one of: A, B, C, D."}]}
+                          "invalid": [{"line": 3, "reason": "Luokka (segment): Must be one of: A, B, C, D.",
+                                       "problems": {"Luokka (segment)": "Must be one of: A, B, C, D."}}]}
     [entry] = db.session.scalars(select(AuditEntry).filter_by(action="import")).all()
     assert entry.actor_id == users.manager.id and entry.target_id == job_id
     page = office.get(f"/office/imports/{job_id}").get_data(as_text=True)
     assert 'data-testid="summary"' in page and '<td class="num">3</td><td>Luokka (segment)' in page
     assert 'href="/office/customers"' in page and "<select" not in page
+    finnish = office.get(f"/office/imports/{job_id}", headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert "Luokka (segment): Pitää olla jokin näistä: A, B, C, D." in finnish  # the reason in the reader's words
     again = office.post(f"/office/imports/{job_id}/run", follow_redirects=True).get_data(as_text=True)
     assert "started already" in again and names() == ["Kahvila Aalto Oy", "Konepaja Oy", "Salonki Sointu"]
     assert office.get(f"/office/imports/{job_id}/status").json == {

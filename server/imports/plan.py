@@ -36,6 +36,7 @@ class RowPlan:
     customer_action: str = "skip"   # create | update | skip
     contact_id: str | None = None
     contact_action: str | None = None  # create | update | skip, None when the row has no contact
+    problems: dict = field(default_factory=dict)  # {column as named in `reason`: message}: the desk translates these
 
 
 @dataclass
@@ -185,7 +186,8 @@ class _Planner:
         return {}
 
     def refuse(self, line: int, problems: dict) -> RowPlan:
-        return RowPlan(line, "invalid", self.reason(problems))
+        return RowPlan(line, "invalid", self.reason(problems),
+                       problems={self.column(name): message for name, message in problems.items()})
 
     def reason(self, problems: dict) -> str:
         return "; ".join(f"{self.column(name)}: {message}" for name, message in problems.items())

@@ -94,7 +94,8 @@ def _run_options(job: ImportJob) -> dict:
 
 def summary(the_plan, counts: dict) -> dict:
     """What the job page shows afterwards: the counts and the invalid rows with line and reason."""
-    invalid = [{"line": row.line, "reason": row.reason} for row in the_plan.rows if row.action == "invalid"]
+    invalid = [{"line": row.line, "reason": row.reason, "problems": row.problems}
+               for row in the_plan.rows if row.action == "invalid"]
     return {"counts": {key: int(counts.get(key, 0)) for key in ("created", "updated", "skipped", "invalid")},
             "invalid": invalid[:INVALID_SHOWN]}
 
