@@ -19,6 +19,9 @@ EXACT = {
     "Not a valid number.": _l("Must be a number."),
     "Not a valid list.": _l("Must be a list."),
     "Not a valid id (UUID).": _l("Not a valid id."),
+    "Not a valid email address.": _l("Not a valid e-mail address."),
+    "Not a valid boolean.": _l("Must be yes or no."),
+    "Not a valid mapping type.": _l("Not a valid value."),
     "Must not be empty.": _l("Must not be empty."),
     "Must be true or false.": _l("Must be yes or no."),
     "Must be one line, without line breaks, tabs or control characters.":
