@@ -44,7 +44,7 @@ class Config:
     SYNC_MAX_OPS = 500
     PULL_DEFAULT_LIMIT = 500
     PULL_MAX_LIMIT = 1000
-    LOGIN_MAX_FAILURES = 5  # per e-mail and client address in the window
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))  # per e-mail and client address in the window
     LOGIN_MAX_CLIENT_FAILURES = 30  # per client address across e-mails (password spraying)
     LOGIN_WINDOW_SECONDS = 15 * 60
     TOKEN_IDLE_DAYS = int(os.environ.get("TOKEN_IDLE_DAYS", "90"))
