@@ -127,7 +127,9 @@ def sync_paths(spec: dict) -> None:
             {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 500}}],
         "responses": {"200": ok("A page of changes", obj({"changes": {"type": "array", "items": change}, "cursor": INT,
                                                           "more": {"type": "boolean"}})),
-                      **errors(400, 401)}}}
+                      **errors(400, 401),
+                      "410": ok("The cursor is older than pruned deletes (code `resync_required`): pull from "
+                                "cursor 0 again, keeping the outbox", ref("Error"))}}}
 
 
 def _filter_params(entity) -> list:

@@ -5,7 +5,7 @@ from marshmallow import ValidationError
 
 from ..extensions import csrf, db
 from ..sync import envelope, gcpause
-from ..sync.pull import CursorError, pull
+from ..sync.pull import CursorError, ResyncRequired, pull
 from ..sync.push import Push
 from .auth import auth_required
 from .errors import ApiError, validation_error
@@ -68,3 +68,5 @@ def pull_view():
             return current_app.json.response(pull(db.session, g.actor, cursor, limit))
     except CursorError as err:
         raise ApiError(400, str(err), "bad_cursor")
+    except ResyncRequired as err:  # the cursor predates pruned tombstones (server/maintenance/prune.py)
+        raise ApiError(410, str(err), "resync_required")

@@ -10,6 +10,7 @@ committed can never be skipped.
 from sqlalchemy import bindparam, literal, select, union_all
 
 from ..entities import ENTITIES
+from ..models import OrgSetting
 from .codec import CODECS
 from .versions import latest
 
@@ -53,6 +54,22 @@ class CursorError(ValueError):
     pass
 
 
+class ResyncRequired(Exception):
+    """The cursor is older than tombstones the server has pruned: only a pull from 0 is whole."""
+
+
+# The highest version among pruned tombstones (server/maintenance/prune.py writes it). A phone whose
+# cursor is below it may have missed a delete that no longer exists to be pulled.
+HORIZON_KEY = "pull_horizon"
+_HORIZON = select(OrgSetting.value).where(OrgSetting.key == HORIZON_KEY)
+
+
+def pruned_horizon(session) -> int:
+    """The pruned horizon: 0 while no tombstone was ever pruned."""
+    value = session.execute(_HORIZON).scalar()
+    return int(value) if value else 0
+
+
 def pull(session, actor, cursor: int, limit: int) -> dict:
     """One page of changes for this actor after `cursor`."""
     high = latest(session)
@@ -82,4 +99,9 @@ def pull(session, actor, cursor: int, limit: int) -> dict:
     # committed before the counter was read, and later commits only move rows above it, so the
     # second query saw every row that exists there (even if all of them moved and the page is empty).
     new_cursor = upto if more else high
+    # Read after the page: a prune commits its deletes and its horizon together, so a page that
+    # missed a pruned tombstone (PostgreSQL reads each statement afresh) sees the new horizon here.
+    if cursor and cursor < (horizon := pruned_horizon(session)):
+        raise ResyncRequired(f"Changes up to version {horizon} were pruned from the server, and the cursor "
+                             f"{cursor} is older: pull again from cursor 0 (a full resync), keeping the outbox.")
     return {"changes": changes, "cursor": new_cursor, "more": more}
