@@ -36,6 +36,7 @@ def create_app(config=None) -> Flask:
     from .pwa import bp as pwa_bp
     from .office import register as register_office
     from .cli import register as register_cli
+    from .observe import install as install_observe
 
     install_db(app)
     register_api(app)
@@ -45,6 +46,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(pwa_bp)
     register_office(app)
     register_cli(app)
+    install_observe(app)  # health routes, request log, metrics
     return app
 
 

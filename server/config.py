@@ -29,6 +29,15 @@ def _env_flag(name: str, default: bool = False) -> bool:
     return default if value is None or not value.strip() else value.strip().lower() not in ("0", "false", "no", "off")
 
 
+def web_concurrency(database_url: str) -> int:
+    """Gunicorn's worker count: WEB_CONCURRENCY, else 2 on SQLite and 2 per CPU core on PostgreSQL."""
+    if os.environ.get("WEB_CONCURRENCY", "").strip():
+        return max(1, int(os.environ["WEB_CONCURRENCY"]))
+    if database_url.startswith("sqlite"):
+        return 2  # SQLite writes one at a time: more processes only queue on its lock (WAL lets readers on)
+    return 2 * (os.cpu_count() or 1)
+
+
 def org_timezone_name() -> str:
     """The organisation's IANA time zone: ORG_TIMEZONE of the running app, else Europe/Helsinki."""
     from flask import current_app, has_app_context
@@ -64,6 +73,9 @@ class Config:
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT")
     VAPID_FILE = os.environ.get("VAPID_FILE", str(INSTANCE_DIR / "vapid.json"))
     ORG_TIMEZONE = os.environ.get("ORG_TIMEZONE", "Europe/Helsinki")
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": the request log as JSON lines (observe/logs.py)
+    # GET /metrics; PROMETHEUS_MULTIPROC_DIR (several worker processes) turns it on too (observe/metrics.py)
+    METRICS_ENABLED = _env_flag("METRICS_ENABLED") or bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 
     def __init__(self):
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the default SQLite file lives there
@@ -79,6 +91,7 @@ class TestConfig(Config):
     DEMO = True  # whatever the developer's shell says
     TRUSTED_PROXIES = 0
     TRUSTED_HOSTS = None
+    METRICS_ENABLED = False  # a test turns them on for its own app
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
     def __init__(self, database_url: str):
