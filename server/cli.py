@@ -28,6 +28,7 @@ def register(app) -> None:
     from .users_cli import register as register_users; register_users(app)  # users list|create|...
     from .imports.cli import register as register_import; register_import(app)  # import FILE
     from .exports.cli import register as register_export; register_export(app)  # export ENTITY FILE
+    from .maintenance.cli import register as register_prune; register_prune(app)  # prune [--dry-run]
     from .backup_cli import register as register_backup; register_backup(app)  # backup FILE, restore FILE
 
     @app.cli.command("init-db")

@@ -76,6 +76,11 @@ class Config:
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": the request log as JSON lines (observe/logs.py)
     # GET /metrics; PROMETHEUS_MULTIPROC_DIR (several worker processes) turns it on too (observe/metrics.py)
     METRICS_ENABLED = _env_flag("METRICS_ENABLED") or bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+    # Bounded growth (server/maintenance/prune.py; README "Bounded growth"). The ledger only has to
+    # outlive a phone's retries: a phone idle past TOKEN_IDLE_DAYS must log in before it sends again.
+    LEDGER_RETENTION_DAYS = int(os.environ.get("LEDGER_RETENTION_DAYS", "90"))
+    REJECTED_RETENTION_DAYS = int(os.environ.get("REJECTED_RETENTION_DAYS", "180"))  # resolved ones only
+    TOMBSTONE_RETENTION_DAYS = int(os.environ.get("TOMBSTONE_RETENTION_DAYS", "180"))
 
     def __init__(self):
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the default SQLite file lives there
