@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, g, request
 from marshmallow import ValidationError
 
 from ..extensions import csrf, db
+from ..observe.metrics import count_push_results
 from ..sync import envelope, gcpause
 from ..sync.pull import CursorError, ResyncRequired, pull
 from ..sync.push import Push
@@ -38,6 +39,7 @@ def _push():
         push = Push(db.session, g.actor, data["client_id"])
         results = push.run(ops)
         db.session.commit()
+        count_push_results(results)  # /metrics: kentta_sync_push_ops_total by status
     except Exception:
         db.session.rollback()
         raise

@@ -10,6 +10,7 @@ from sqlalchemy import delete, update
 from ..config import org_timezone_name
 from ..extensions import db
 from ..models import ReminderSend, WebPushSubscription
+from ..observe.metrics import count_reminders
 from . import webpush
 from .due import DEFAULT_MAX_AGE, queue_due
 from .hosts import endpoint_problem
@@ -52,6 +53,7 @@ def send_reminders(now: datetime | None = None, batch: int = BATCH, max_age: tim
                 progress(_line(counts))
     finally:
         http.close()
+        count_reminders(counts)  # /metrics: kentta_reminders_total by outcome, a failed run's part too
     return dict(counts)
 
 
