@@ -100,7 +100,7 @@ def pull(session, actor, cursor: int, limit: int) -> dict:
     # second query saw every row that exists there (even if all of them moved and the page is empty).
     new_cursor = upto if more else high
     # Read after the page: a prune commits its deletes and its horizon together, so a page that
-    # missed a pruned tombstone (PostgreSQL reads each statement afresh) sees the new horizon here.
+    # missed a pruned tombstone (each statement reads afresh, on PostgreSQL and SQLite) sees it here.
     if cursor and cursor < (horizon := pruned_horizon(session)):
         raise ResyncRequired(f"Changes up to version {horizon} were pruned from the server, and the cursor "
                              f"{cursor} is older: pull again from cursor 0 (a full resync), keeping the outbox.")
