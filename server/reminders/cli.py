@@ -11,6 +11,7 @@ import click
 from flask import current_app
 
 from ..extensions import db
+from ..maintenance.prune import prune_if_due, summary as prune_summary
 from .status import format_status, reminders_status
 from .vapid import VapidError, generate_file, load_keys
 
@@ -68,6 +69,8 @@ def register(app) -> None:
                     counts = send_reminders(now=now, batch=batch, max_age=timedelta(hours=max_age_hours),
                                             http_timeout=timeout)
                     click.echo(f"{started:%Y-%m-%d %H:%M:%S}Z " + _summary(counts))
+                    if loop and (pruned := prune_if_due(db.session, current_app.config)):  # bounded growth, daily
+                        click.echo(f"{started:%Y-%m-%d %H:%M:%S}Z pruned: " + prune_summary(pruned))
                 except VapidError as err:
                     raise click.ClickException(str(err))
                 except Exception as err:  # noqa: BLE001  a database hiccup must not end the loop
