@@ -1,8 +1,8 @@
 // The app's state: the local store, the outbox, the sync loop and the view the screens read
 // (server records with pending ops rebased on top). Screens never wait for the network: a write
 // goes to the outbox, the view is recomputed from memory, and sync runs behind.
-// Events for the router: "data" with the topics that changed (screens.js), "sync", and "auth"
-// when the server refused the token.
+// Events for the router: "data" with the topics that changed (screens.js), "sync", "auth"
+// when the server refused the token, and "resync" after a full resync the server asked for (410).
 import { createApi } from "./api.js";
 import { openStore } from "./db.js";
 import { DEFAULT_INTERVALS, indexCustomers } from "./domain.js";
@@ -62,6 +62,7 @@ class AppState {
         this.emit("sync");
       },
       onChanges: (entities) => this.markDirty(entities),
+      onResync: () => this.emit("resync"), // the server pruned past our cursor: a full copy came
     });
     this.removeAutoSync = autoSync(this.sync, window);
     return this.sync.start({ intervalMs: 60000 }); // start() syncs at once, then every minute

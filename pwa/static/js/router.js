@@ -5,6 +5,7 @@ import { HOME_ROUTE, LOGIN_ROUTE, MESSAGE } from "./constants.js";
 import { loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { buildRoutes, buildTabs, holds, matchRoute, refreshes } from "./screens.js";
 import { renderChrome, renderTabs } from "./ui/chrome.js";
+import { toast } from "./ui/dom.js";
 import * as today from "./ui/today.js";
 import * as customers from "./ui/customers.js";
 import * as card from "./ui/card.js";
@@ -53,6 +54,7 @@ const SYNC_STATE = new Set(["sync"]);
 /** Apply the current screen's refresh rule to an app event ("data" with its topics, "sync", "auth"). */
 function onAppEvent(kind, topics) {
   const screen = current?.view.screen;
+  if (kind === "resync") toast(t("resynced"));
   if (kind === "auth" && app.user && location.hash !== LOGIN_ROUTE) {
     askLogin = true;
     if (screen?.refresh && !holds(screen, view())) return render();

@@ -22,8 +22,8 @@ export function backoffDelay(attempt, random = Math.random) {
 export class Sync {
   constructor({ store, outbox, api, fetch, baseUrl = "", clientId, now = () => Date.now(),
     setTimeout: setTimer = globalThis.setTimeout, clearTimeout: clearTimer = globalThis.clearTimeout,
-    onState = () => {}, onChanges = () => {}, random = Math.random }) {
-    Object.assign(this, { store, outbox, clientId, now, setTimer, clearTimer, onState, onChanges, random });
+    onState = () => {}, onChanges = () => {}, onResync = () => {}, random = Math.random }) {
+    Object.assign(this, { store, outbox, clientId, now, setTimer, clearTimer, onState, onChanges, onResync, random });
     this.api = api || createApi({ fetch, baseUrl, token: () => store.getMeta("token") });
     this.current = { status: "idle", pending: 0, lastSync: null, lastError: null, nextRetryAt: null };
     this.failures = 0;
@@ -154,12 +154,16 @@ export class Sync {
   async #pull() {
     let cursor = (await this.store.getMeta("cursor")) ?? 0;
     let reset = false;
+    let resynced = false;
     for (;;) {
       const path = `/api/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=${PULL_LIMIT}`;
       const res = await this.api.request("GET", path);
-      if (res.status === 400 && cursor !== 0 && !reset) {
-        // The server no longer knows our cursor (e.g. it was reset): start over, once, and drop
-        // the old copy with the first page so no record of the old server lingers.
+      if ((res.status === 400 || res.status === 410) && cursor !== 0 && !reset) {
+        // 400: the server no longer knows our cursor (e.g. it was reset); 410 resync_required: it
+        // pruned deletes older than our cursor, which we may have missed. Start over, once, and
+        // drop the old copy with the first page so no record the server forgot lingers. Only
+        // records go: the outbox stays, and rebase.js shows its pending ops on the fresh copy.
+        resynced = res.status === 410;
         cursor = 0;
         reset = true;
         continue;
@@ -171,8 +175,9 @@ export class Sync {
       this.#changed(reset ? new Set(ENTITIES) : new Set(changes.map((c) => c.entity)));
       reset = false;
       cursor = body.cursor;
-      if (!body.more) return;
+      if (!body.more) break;
     }
+    if (resynced) this.onResync(); // the app says so in a short note
   }
 
   async #clientId() {
