@@ -129,3 +129,23 @@ def test_the_command_prints_counts_and_a_dry_run_changes_nothing(app, client, us
 
 def test_pruned_horizon_starts_at_zero(app):
     assert pruned_horizon(db.session) == 0 and db.session.get(OrgSetting, HORIZON_KEY) is None
+
+
+def test_a_resent_old_op_loses_to_a_colleague_s_later_edit_and_says_so(app, client, users):
+    """Against another client's later edit a forgotten op is an old concurrent edit (SPEC §5 rule 2):
+    it loses on edited_at, the field keeps the colleague's value, and the resender gets a conflict
+    record with the old value, as for any edit that lost; nothing is overwritten."""
+    cid, v0 = make_customer(client, users.rep_h, "Kahvila Aalto", client_id="phone-a")
+    a = op("customer", cid, {"city": "Tampere"}, base=v0, seq=5)
+    applied = push_one(client, users.rep_h, a)
+    later = push_one(client, users.manager_h, op("customer", cid, {"city": "Turku"}, base=applied["version"],
+                                                 minute=30), "desk")
+    assert later["status"] == "applied"
+    age("op_ledger", "received_at", 91)
+    prune(db.session, app.config)
+    resent = push_one(client, users.rep_h, a)
+    assert resent["status"] == "conflict"
+    assert resent["conflicts"] == [{"field": "city", "kept_value": "Turku", "lost_value": "Tampere"}]
+    after = state(client, users.rep_h)
+    assert after[("customer", cid)]["data"]["city"] == "Turku"
+    assert after[("customer", cid)]["version"] == later["version"]  # the record itself is untouched
