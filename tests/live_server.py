@@ -5,6 +5,7 @@
 read through `call` must be free of 5xx and of "database is locked": either fails the test at once.
 Gunicorn's access log names the worker's pid, so a test can prove its requests were spread.
 """
+import http.client
 import json
 import os
 import re
@@ -50,6 +51,20 @@ class Reply:
         return json.loads(self.text)
 
 
+def _checked(reply: Reply, method: str, url: str) -> Reply:
+    assert reply.status < 500, f"{method} {url} -> {reply.status}: {reply.text[:2000]}"
+    assert not any(bad in reply.text for bad in BAD_TEXT), f"{method} {url} -> {reply.text[:2000]}"
+    return reply
+
+
+def call_on(conn: http.client.HTTPConnection, method: str, path: str, body=None, headers=None) -> Reply:
+    """One request on a kept-alive connection (so on the worker that holds it); checked as `call` is."""
+    conn.request(method, path, body=None if body is None else json.dumps(body),
+                 headers={"Content-Type": "application/json", **(headers or {})})
+    response = conn.getresponse()
+    return _checked(Reply(response.status, dict(response.getheaders()), response.read().decode()), method, path)
+
+
 def call(method: str, url: str, body=None, headers=None, timeout: float = 120) -> Reply:
     """One request on a new connection (so requests spread over the workers); fail on 5xx or a lock error."""
     data = None if body is None else json.dumps(body).encode()
@@ -60,9 +75,7 @@ def call(method: str, url: str, body=None, headers=None, timeout: float = 120) -
             reply = Reply(response.status, dict(response.headers), response.read().decode())
     except urllib.error.HTTPError as err:
         reply = Reply(err.code, dict(err.headers), err.read().decode())
-    assert reply.status < 500, f"{method} {url} -> {reply.status}: {reply.text[:2000]}"
-    assert not any(bad in reply.text for bad in BAD_TEXT), f"{method} {url} -> {reply.text[:2000]}"
-    return reply
+    return _checked(reply, method, url)
 
 
 @contextmanager
@@ -115,6 +128,7 @@ class Server:
     url: str
     log_path: Path
     process: subprocess.Popen
+    workers: int
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -127,6 +141,26 @@ class Server:
         reply = call("POST", self.url + "/api/auth/token", {"email": email, "password": password})
         assert reply.status == 201, reply.text
         return {"Authorization": f"Bearer {reply.json['token']}"}
+
+    def pinned(self, tries: int = 80) -> dict:
+        """{worker pid: keep-alive connection it holds}, one per worker (up to `tries` connections opened)."""
+        held = {}
+        for _ in range(tries):
+            seen = len(self.access())
+            conn = http.client.HTTPConnection("127.0.0.1", int(self.url.rsplit(":", 1)[1]), timeout=120)
+            conn.request("GET", "/api/me")
+            conn.getresponse().read()
+            deadline = time.monotonic() + 10  # the worker writes its access line just after answering
+            while len(self.access()) == seen and time.monotonic() < deadline:
+                time.sleep(0.01)
+            pid = self.access()[seen][0]
+            if pid in held:
+                conn.close()
+            else:
+                held[pid] = conn
+            if len(held) == self.workers:
+                break
+        return held
 
     def assert_clean(self) -> None:
         """No 5xx was served and no worker logged a traceback or a lock error."""
@@ -149,12 +183,12 @@ def gunicorn_server(url: str, tmp_path, workers: int = 4, threads: int = 4, **en
                     "(pyproject.toml lists it).")
     port, log_path = _free_port(), tmp_path / f"gunicorn-{uuid.uuid4().hex[:6]}.log"
     command = [str(GUNICORN), "-w", str(workers), "-k", "gthread", "--threads", str(threads),
-               "-b", f"127.0.0.1:{port}", "--access-logfile", "-", "--error-logfile", "-",
+               "-b", f"127.0.0.1:{port}", "--keep-alive", "60", "--access-logfile", "-", "--error-logfile", "-",
                "--access-logformat", "pid=%(p)s status=%(s)s %(m)s %(U)s", "server:create_app()"]
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=server_env(url, tmp_path, **env), stdout=log,
                                    stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}", log_path, process)
+    server = Server(f"http://127.0.0.1:{port}", log_path, process, workers)
     try:
         deadline = time.monotonic() + 90  # 4 workers importing the app on 2 busy cores
         while True:
