@@ -23,9 +23,16 @@ from flask import current_app
 
 from .audit import record
 from .extensions import db
-from .sync.versions import READ
+from .models import OrgSetting
+from .sync.pull import HORIZON_KEY
+from .sync.versions import LOCK, READ, WRITE
 
 SETUP_TABLES = {"alembic_version", "sync_counter", "service_levels"}  # what init-db writes by itself
+# A restored history ends at the backup, but phones may hold cursors and base versions from after it.
+# The counter jumps past anything the lost stretch can have numbered (10**12: 30 years at 1 000
+# writes a second; the PWA's numbers stay exact below 2**53) and the pull horizon moves there, so
+# every phone's next pull answers 410 and it resyncs from 0, outbox kept, and no version repeats.
+RESTORE_JUMP = 10**12
 
 
 class BackupError(Exception):
@@ -60,8 +67,12 @@ def backup(dest: Path, force: bool = False) -> dict:
     return done
 
 
-def restore(src: Path, force: bool = False) -> dict:
-    """Put the backup `src` into the app's database (empty, or any with force); return its state."""
+def restore(src: Path, force: bool = False, resync: bool = True) -> dict:
+    """Put the backup `src` into the app's database (empty, or any with force); return its state.
+
+    resync=False keeps the phones' cursors valid: only for a backup taken after the old server
+    stopped taking writes (a move to a new server).
+    """
     src = Path(src)
     if not src.is_file():
         raise BackupError(f"No backup file {src}.")
@@ -79,11 +90,26 @@ def restore(src: Path, force: bool = False) -> dict:
     current, heads = migration_state(engine)
     state = {"counts": table_counts(engine), "migration": current, "heads": heads,
              "version": _counter(engine)}
-    if current == heads:
+    state["resync_from"] = _start_new_history(db.session) if resync else None  # its tables date from 0001
+    db.session.commit()
+    if current == heads:  # the audit log is younger than some backups' schema
         record(None, "restore", f"Restored from {src.resolve()} (versions up to {state['version']})",
-               details={"file": str(src.resolve()), "version": state["version"]})
+               details={"file": str(src.resolve()), "version": state["version"], "resync_from": state["resync_from"]})
         db.session.commit()
     return state
+
+
+def _start_new_history(session) -> int:
+    """Move the counter and the pull horizon RESTORE_JUMP past the backup; the caller commits."""
+    session.execute(LOCK)  # as every writer does: nothing is numbered between the read and the write
+    value = int(session.execute(READ).scalar_one()) + RESTORE_JUMP
+    session.execute(WRITE, {"v": value})
+    row = session.get(OrgSetting, HORIZON_KEY)
+    if row is None:
+        session.add(OrgSetting(key=HORIZON_KEY, value=str(value)))
+    else:
+        row.value = str(value)
+    return value
 
 
 def is_empty(engine) -> bool:

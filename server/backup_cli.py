@@ -31,15 +31,19 @@ def register(app) -> None:
     @app.cli.command("restore")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--force", is_flag=True, help="Replace the contents of a database that holds data.")
-    def restore_command(file, force):
+    @click.option("--no-resync", is_flag=True,
+                  help="Keep the phones' sync cursors: only for a backup taken after the old server stopped "
+                       "taking writes (moving to a new server). Without it every phone resyncs in full.")
+    def restore_command(file, force, no_resync):
         """Restore a backup made by `backup` into the configured DATABASE_URL.
 
         Only into an empty database (new, or fresh from init-db) unless --force. Stop the web server
         and the reminder loop first when replacing a database in use. Prints the rows per table and
-        whether the schema is at the code's newest migration.
+        whether the schema is at the code's newest migration. Phones that synced after the backup
+        was taken are made to resync in full on their next pull (their unsent changes are kept).
         """
         try:
-            state = restore(file, force=force)
+            state = restore(file, force=force, resync=not no_resync)
         except BackupError as err:
             db.session.rollback()
             raise click.ClickException(str(err))
@@ -53,3 +57,6 @@ def register(app) -> None:
         else:
             click.echo(f"Migrations are NOT current: the database is at {current}, this code expects {heads}. "
                        "Run `flask --app server init-db` to migrate it.", err=True)
+        if state["resync_from"]:
+            click.echo(f"New versions start after {state['resync_from']}: every phone resyncs in full "
+                       "on its next pull, keeping its unsent changes.")

@@ -129,18 +129,22 @@ def test_backup_during_writes_restores_exactly_one_committed_moment(app, users, 
     assert not writer.errors, writer.errors
     assert backup_result and backup_result[0].exit_code == 0, backup_result and backup_result[0].output
     assert half_answer[0].status_code == 200, half_answer[0].json
-    live = {(c["entity"], c["id"]): c for c in pull_all(app.test_client(), users.manager_h)[0]}
+    live_changes, live_cursor = pull_all(app.test_client(), users.manager_h)
+    live = {(c["entity"], c["id"]): c for c in live_changes}
 
     restored_app = create_app(TestConfig(new_database))
     with restored_app.app_context():  # a CLI command runs in the innermost app context, not its runner's app
         restored = restored_app.test_cli_runner().invoke(args=["restore", str(file)])
         assert restored.exit_code == 0, restored.output
         assert "Migrations are current" in restored.output and "customers" in restored.output
-        counter = db.session.execute(sa.text("SELECT value FROM sync_counter")).scalar_one()
+        counter = db.session.execute(sa.text("SELECT value FROM sync_counter")).scalar_one() - backup_module.RESTORE_JUMP
         highest = max(db.session.execute(sa.text(f"SELECT COALESCE(MAX(version), 0) FROM {t}")).scalar_one()
                       for t in VERSIONED)
         db.session.remove()
-    # the bearer token came back with the users: the same phone pulls from the restored server
+    # the bearer token came back with the users: the same phone pulls from the restored server, and
+    # its cursor from after the backup is answered 410, so it resyncs from 0 instead of skipping
+    stale = restored_app.test_client().get(f"/api/sync/pull?cursor={live_cursor}", headers=users.manager_h)
+    assert stale.status_code == 410 and stale.json["error"]["code"] == "resync_required", stale.json
     pulled = {(c["entity"], c["id"]): c for c in pull_all(restored_app.test_client(), users.manager_h)[0]}
     got = {key: change["version"] for key, change in pulled.items()}
     with restored_app.app_context():
@@ -185,9 +189,11 @@ def test_backup_refuses_to_overwrite_and_restore_refuses_a_database_with_data(ap
         assert first.exit_code == 0, first.output
         again = cli.invoke(args=["restore", str(file)])
         assert again.exit_code == 1 and "holds data" in again.output
-        forced = cli.invoke(args=["restore", "--force", str(file)])
+        forced = cli.invoke(args=["restore", "--force", "--no-resync", str(file)])
         assert forced.exit_code == 0, forced.output
-        assert db.session.query(AuditEntry).filter_by(action="restore").count() == 1  # the forced one replaced the first
+        assert "resyncs" not in forced.output and "resyncs in full" in first.output
+        backed_up = db.session.query(AuditEntry).filter_by(action="restore").one().details["version"]
+        assert db.session.execute(sa.text("SELECT value FROM sync_counter")).scalar_one() == backed_up
         emails = {row[0] for row in db.session.execute(sa.text("SELECT email FROM users"))}
         db.session.remove()
         db.engine.dispose()
