@@ -11,6 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from push_receiver import PushReceiver, configure_app
 from server import create_app
 from server.config import TestConfig
+from server.extensions import db
 from sync_helpers import new_id, op, push
 from test_serve import alive, get, running_server, stop
 
@@ -36,7 +37,10 @@ def scrape(database_url, app):
         r = client.get("/metrics")
         assert r.status_code == 200 and r.content_type.startswith("text/plain")
         return r.get_data(as_text=True)
-    return client, read
+    yield client, read
+    with metered.app_context():  # its own engine: close its connections before the database is dropped
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_metrics_are_off_unless_configured(client):
