@@ -26,7 +26,8 @@ def test_a_phone_behind_the_pruned_horizon_resyncs_and_keeps_its_offline_edit(li
     login(page, live, "rep1")
     cursor = page.evaluate("""() => new Promise((resolve) => {
       indexedDB.open("kentta").onsuccess = (e) => {
-        e.target.result.transaction("meta").objectStore("meta").get("cursor").onsuccess = (r) => resolve(r.target.result);
+        const meta = e.target.result.transaction("meta").objectStore("meta");
+        meta.get("cursor").onsuccess = (r) => resolve(r.target.result);
       };
     })""")
     page.goto(f"{live.url}/#/customers")

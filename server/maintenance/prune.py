@@ -108,6 +108,6 @@ def _set(session, key: str, value: str) -> None:
 def summary(counts: dict) -> str:
     """One line of counts, as the CLI and the reminder loop print it."""
     graves = counts["tombstones"]
-    return (f"ledger {counts['ledger']}, rejected (resolved) {counts['rejected']}, import jobs {counts['import_jobs']}, "
-            "tombstones " + ", ".join(f"{entity} {n}" for entity, n in graves.items())
+    return (f"ledger {counts['ledger']}, rejected (resolved) {counts['rejected']}, "
+            f"import jobs {counts['import_jobs']}, tombstones " + ", ".join(f"{entity} {n}" for entity, n in graves.items())
             + f" (total {sum(graves.values())}); pull horizon {counts['horizon']}")
