@@ -32,9 +32,8 @@ def _candidates(entity: str, cutoff):
 
 
 def count(session, cutoff) -> tuple[dict, int]:
-    """What a prune would remove now: ({entity: tombstones}, the horizon it would record).
-
-    One pass: a chain's tombstone that waits for its outlet's is counted by the run after it."""
+    """Count what a prune would remove now: ({entity: tombstones}, the horizon it would record)."""
+    # One pass: a chain's tombstone that waits for its outlet's is counted by the run after it.
     counts, top = {}, pruned_horizon(session)
     for entity in ORDER:
         sub = _candidates(entity, cutoff).subquery()
