@@ -20,6 +20,18 @@ from .errors import ApiError
 class CappedRequest(Request):
     """A request whose body is read whole through MAX_CONTENT_LENGTH, announced or chunked (SPEC §4)."""
 
+    @property
+    def max_content_length(self) -> int | None:
+        # A view's own cap (body_limit) comes with the matched route, so it holds for whoever reads
+        # the body first: CSRF protection reads an office form before any view-level hook runs.
+        view = current_app.view_functions.get(self.endpoint) if current_app and self.url_rule else None
+        own = getattr(view, "body_limit", None)
+        return own or super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value) -> None:
+        self._max_content_length = value
+
     @cached_property
     def stream(self):
         limit = self.max_content_length
@@ -49,10 +61,6 @@ def install(app) -> None:
 
 
 def _check_input() -> None:
-    # A view's own cap (body_limit) is set before the body is read; every other route keeps the app's.
-    limit = getattr(current_app.view_functions.get(request.endpoint), "body_limit", None)
-    if limit:
-        request.max_content_length = limit
     request.stream  # noqa: B018  (reading the property reads the body: 413 here, even where a view ignores it)
     # PostgreSQL text cannot hold NUL: a search or a log-in name with one was a 500. JSON fields are
     # the schemas' to check (a push refuses only the op that has one).
