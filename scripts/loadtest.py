@@ -7,9 +7,7 @@ with seq), read their calendar feed. It prints ops/s and p50/p95/p99 latency per
 the errors, then checks that every pushed value is in a full pull (0 lost), and finally the
 4-worker/1-worker throughput ratio. `--ceiling` also measures the one version counter's write
 ceiling: tiny pushes at growing concurrency, and the bare counter-row transaction in SQL.
-
-  .venv/bin/python scripts/loadtest.py --database-url postgresql+psycopg://kentta@/postgres?host=/tmp/pg
-  .venv/bin/python scripts/loadtest.py --sqlite --seconds 10
+  e.g. .venv/bin/python scripts/loadtest.py --ceiling --database-url postgresql+psycopg://user@host/postgres
 """
 import argparse
 import http.client
@@ -119,11 +117,9 @@ class Phone:
 
     def pull(self):
         status, text = request(self.port, "GET", f"/api/sync/pull?cursor={self.cursor}&limit=500", headers=self.headers)
-        if status == 200:
-            body = json.loads(text)
-            self.cursor = body["cursor"]
-            return status, text, body["more"]
-        return status, text, False
+        body = json.loads(text) if status == 200 else {"cursor": self.cursor, "more": False}
+        self.cursor = body["cursor"]
+        return status, text, body["more"]
 
     def push(self, rng):
         ops, at = [], time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 5))
@@ -294,7 +290,8 @@ def main() -> int:
     results = {w: run(args, w) for w in (int(w) for w in args.workers.split(",") if w.strip())}  # "": ceiling only
     if len(results) > 1:
         low, high = min(results), max(results)
-        print(f"\n{high}-worker/{low}-worker throughput ratio: requests {results[high]['rps'] / results[low]['rps']:.2f}, "
+        ratio = results[high]["rps"] / results[low]["rps"]
+        print(f"\n{high}-worker/{low}-worker throughput ratio: requests {ratio:.2f}, "
               f"pushed ops {results[high]['ops'] / max(results[low]['ops'], 1e-9):.2f}")
     if args.ceiling:
         ceiling(args)

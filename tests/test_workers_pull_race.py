@@ -23,8 +23,8 @@ def _op(rid, fields, base=0):
 def _race(server, email):
     headers = server.login(email)
     first = [str(uuid.uuid4()) for _ in range(MOVERS * MOVED_EACH * 2)]
-    reply = call("POST", server.url + "/api/sync/push",
-                 {"client_id": "setup", "ops": [_op(rid, {"name": f"Old {k}"}) for k, rid in enumerate(first)]}, headers)
+    setup = [_op(rid, {"name": f"Old {k}"}) for k, rid in enumerate(first)]
+    reply = call("POST", server.url + "/api/sync/push", {"client_id": "setup", "ops": setup}, headers)
     versions = {rid: r["version"] for rid, r in zip(first, reply.json["results"])}  # id -> latest answered
     errors, lock, done, passes = [], threading.Lock(), threading.Event(), [0] * PULLERS
 

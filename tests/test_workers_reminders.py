@@ -54,7 +54,8 @@ def test_two_runs_beside_four_workers_send_each_reminder_once(kind, tmp_path, re
                 errors.append(exc)
         writer = threading.Thread(target=keep_pushing)
         writer.start()
-        command = [sys.executable, "-m", "flask", "--app", "server", "send-reminders", "--batch", "3", "--timeout", "120"]
+        command = [sys.executable, "-m", "flask", "--app", "server", "send-reminders", "--batch", "3",
+                   "--timeout", "120"]
         env = server_env(url, tmp_path, **vapid)
         runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                  text=True) for _ in range(2)]
