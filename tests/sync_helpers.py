@@ -59,3 +59,15 @@ def make_customer(client, headers, name="Kahvila Aalto", client_id="phone-a", **
     result = push_one(client, headers, op("customer", cid, {"name": name, **fields}), client_id)
     assert result["status"] == "applied", result
     return cid, result["version"]
+
+
+def run_pushers_then_pullers(pushers, pullers, done, timeout=120) -> None:
+    """Start every thread, let the pushers finish, tell the pullers (`done`), and fail on a hung thread."""
+    for t in pullers + pushers:
+        t.start()
+    for t in pushers:
+        t.join(timeout=timeout)
+    done.set()
+    for t in pullers:
+        t.join(timeout=timeout)
+    assert not any(t.is_alive() for t in pullers + pushers), "a thread hung"

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from conftest import PASSWORD, _fresh_postgres_db
+from sync_helpers import run_pushers_then_pullers
 from server import create_app
 from server.config import TestConfig
 from server.extensions import db
@@ -88,14 +89,7 @@ def _race(app, headers):
 
     pullers = [threading.Thread(target=puller, args=(k,)) for k in range(PULLERS)]
     pushers = [threading.Thread(target=pusher, args=(n,)) for n in range(PUSHERS)]
-    for t in pullers + pushers:
-        t.start()
-    for t in pushers:
-        t.join(timeout=120)
-    done.set()
-    for t in pullers:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in pullers + pushers), "a thread hung"
+    run_pushers_then_pullers(pushers, pullers, done, timeout=120)
     assert not errors, errors
 
     versions = sorted(v for vs in committed.values() for v in vs)

@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sync_helpers import run_pushers_then_pullers
 
 from live_server import KINDS, add_users, call, database, gunicorn_server
 
@@ -111,14 +112,7 @@ def _race(server, email):
 
     threads = [threading.Thread(target=puller, args=(k,)) for k in range(PULLERS)]
     pushers = [threading.Thread(target=pusher, args=(n,)) for n in range(PUSHERS)]
-    for t in threads + pushers:
-        t.start()
-    for t in pushers:
-        t.join(timeout=300)
-    done.set()
-    for t in threads:
-        t.join(timeout=300)
-    assert not any(t.is_alive() for t in threads + pushers), "a thread hung"
+    run_pushers_then_pullers(pushers, threads, done, timeout=300)
     assert not errors, errors
 
     final_versions = {key: max(vs) for key, vs in committed.items()}
