@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime, timezone
 
 from flask import Flask, current_app, g, request
+from sqlalchemy import inspect as sa_inspect
 
 log = logging.getLogger("kentta.request")
 # A proxy's or client's id is kept when it looks like one (UUIDs, hex, trace ids): anything else could
@@ -76,9 +77,13 @@ def user_id() -> str | None:
     user = g.get("user")  # set by the API's bearer-token check
     if user is None:
         user = g.get("_login_user")  # Flask-Login's user of an office session, once something loaded it
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None:
         return None
-    return str(user.id)
+    # The id from the identity map, not the attribute: after a commit the attribute is expired and
+    # reading it would query the database again for a log line (the anonymous user has no identity).
+    state = sa_inspect(user, raiseerr=False)
+    identity = state.identity if state is not None else None
+    return str(identity[0]) if identity else None
 
 
 def format_line(fields: dict, fmt: str) -> str:
