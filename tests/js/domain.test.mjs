@@ -94,3 +94,47 @@ test("a web address gets https:// as the server stores it, and what is none is r
     assert.equal(webAddress(bad), null, bad);
   }
 });
+
+// The agenda, new tasks, call and route (issue 17, "what a rep misses").
+import { agenda, mapsHref, newTask, shiftDay, telHref } from "../../pwa/static/js/domain.js";
+
+test("shiftDay moves over month and year ends", () => {
+  assert.equal(shiftDay("2026-12-31", 1), "2027-01-01");
+  assert.equal(shiftDay("2026-03-01", -1), "2026-02-28");
+  assert.equal(shiftDay("2026-12-06", 7), "2026-12-13");
+});
+
+test("agenda groups the next days' own planned visits by day, today and later weeks left out", () => {
+  const visit = (id, startsAt, extra = {}) => rec(id, { owner_id: "u1", status: "planned", starts_at: startsAt, ...extra });
+  const acts = [
+    visit("today", "2026-12-06T09:00:00"), visit("tomorrow-late", "2026-12-07T15:00:00"),
+    visit("tomorrow-early", "2026-12-07T08:00:00"), visit("friday", "2026-12-11T10:00:00"),
+    visit("week-end", "2026-12-13T10:00:00"), visit("too-far", "2026-12-14T10:00:00"),
+    visit("done", "2026-12-08T10:00:00", { status: "done" }), visit("other", "2026-12-08T10:00:00", { owner_id: "u2" }),
+    visit("no-time", null),
+  ];
+  const days = agenda({ userId: "u1", day: "2026-12-06", activities: acts, dayOf: (at) => at.slice(0, 10) });
+  assert.deepEqual(days.map((d) => [d.day, d.visits.map((v) => v.id)]), [
+    ["2026-12-07", ["tomorrow-early", "tomorrow-late"]], ["2026-12-11", ["friday"]], ["2026-12-13", ["week-end"]],
+  ]);
+});
+
+test("telHref keeps the digits and a leading plus", () => {
+  assert.equal(telHref("+358 40 123-4567"), "tel:+358401234567");
+  assert.equal(telHref("(09) 123 456"), "tel:09123456");
+  assert.equal(telHref("ei ole"), "");
+  assert.equal(telHref(null), "");
+});
+
+test("mapsHref is Google Maps' search URL with the address encoded", () => {
+  assert.equal(mapsHref("Hämeenkatu 1, 33100 Tampere"),
+    "https://www.google.com/maps/search/?api=1&query=H%C3%A4meenkatu%201%2C%2033100%20Tampere");
+  assert.equal(mapsHref("  "), "");
+});
+
+test("newTask needs a customer and a title, and drops empty fields", () => {
+  assert.deepEqual(newTask({ title: "x", userId: "u1" }), { error: "task_customer_required" });
+  assert.deepEqual(newTask({ customerId: "c1", title: "  ", userId: "u1" }), { error: "task_title_required" });
+  assert.deepEqual(newTask({ customerId: "c1", title: " Soita ", kind: "bogus", dueOn: "2026-12-07", userId: "u1" }).fields,
+    { customer_id: "c1", assignee_id: "u1", status: "open", title: "Soita", kind: "other", due_on: "2026-12-07" });
+});

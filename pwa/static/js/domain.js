@@ -131,3 +131,59 @@ export function webAddress(value) {
   const plain = (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password;
   return plain && /^[^.]+(\.[^.]+)*\.[^.]{2,}\.?$/.test(url.hostname) ? full : null;
 }
+
+/** A YYYY-MM-DD day `n` days later (or earlier), calendar arithmetic only: no time zone can shift it. */
+export function shiftDay(day, n) {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The agenda under Today: one user's planned visits of the `days` days after `day`, grouped by
+ * local day ([{day, visits}], days in order, visits by start). Today's and past ones are Today's own.
+ */
+export function agenda({ userId, day, days = 7, activities, dayOf }) {
+  const last = shiftDay(day, days);
+  const byDay = new Map();
+  for (const a of activities) {
+    const d = a.data;
+    if (d.owner_id !== userId || d.status !== "planned" || !d.starts_at) continue;
+    const on = dayOf(d.starts_at);
+    if (on <= day || on > last) continue;
+    if (!byDay.has(on)) byDay.set(on, []);
+    byDay.get(on).push(a);
+  }
+  return [...byDay.keys()].sort().map((on) => ({
+    day: on, visits: byDay.get(on).sort((a, b) => a.data.starts_at.localeCompare(b.data.starts_at)),
+  }));
+}
+
+/** A tel: link for a number as typed ("+358 40 123 4567" -> "tel:+358401234567"), "" when none. */
+export function telHref(phone) {
+  const digits = String(phone || "").replace(/[^\d+]/g, "").replace(/(?!^)\+/g, "");
+  return /\d{3}/.test(digits) ? `tel:${digits}` : "";
+}
+
+/**
+ * A navigation link for an address. Google Maps' documented cross-platform URL: Android and iOS
+ * hand it to the Maps app, a desktop opens it in the browser; a geo: URI would fail on iOS.
+ * The app itself sends nothing anywhere: the rep's tap opens it.
+ */
+export function mapsHref(address) {
+  const text = String(address || "").trim();
+  return text ? `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(text)}` : "";
+}
+
+export const TASK_KINDS = ["follow_up", "complaint", "sample_order", "spare_part", "info", "other"];
+
+/** A new task's fields from its form, or {error: i18n key} when something required is missing. */
+export function newTask({ customerId, title, kind, dueOn, notes, userId }) {
+  if (!customerId) return { error: "task_customer_required" };
+  if (!title || !String(title).trim()) return { error: "task_title_required" };
+  const fields = {
+    customer_id: customerId, assignee_id: userId, status: "open", title: String(title).trim().slice(0, 200),
+    kind: TASK_KINDS.includes(kind) ? kind : "other", due_on: dueOn || null, notes: notes || null,
+  };
+  return { fields: Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)) };
+}
