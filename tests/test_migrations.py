@@ -136,3 +136,23 @@ def test_0006_adds_the_audit_log_and_import_jobs_and_goes_back(kind, tmp_path, r
         assert not {"audit_log", "import_jobs"} & set(sa.inspect(db.engine).get_table_names())
         upgrade(directory=folder)
         assert {"audit_log", "import_jobs"} <= set(sa.inspect(db.engine).get_table_names())
+
+
+@pytest.mark.parametrize("kind", [pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
+def test_0008_adds_customer_coordinates_and_goes_back(kind, tmp_path, request):
+    with migrating(kind, tmp_path, request) as folder:
+        upgrade(directory=folder, revision="0007")
+        db.session.execute(CUSTOMER_ROW)
+        db.session.commit()
+        upgrade(directory=folder, revision="0008")
+        assert db.session.execute(sa.text("SELECT id, latitude, longitude FROM customers")).all() == [("c-1", None, None)]
+        db.session.execute(sa.text("UPDATE customers SET latitude = 60.16985, longitude = 24.93837"))
+        db.session.commit()
+        assert db.session.execute(sa.text("SELECT latitude, longitude FROM customers")).all() == [(60.16985, 24.93837)]
+        db.session.remove()
+        downgrade(directory=folder, revision="0007")
+        assert not {"latitude", "longitude"} & _columns("customers")
+        assert db.session.execute(sa.text("SELECT name FROM customers")).all() == [("Kahvila",)]
+        db.session.remove()
+        upgrade(directory=folder)
+        assert {"latitude", "longitude"} <= _columns("customers")

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from marshmallow import fields as mf
 from marshmallow import validate
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Numeric
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Numeric
 
 from ..entities import ENTITIES
 from ..schemas import fields as kf
@@ -177,6 +177,8 @@ def _column_schema(column, name: str, entity) -> dict:
         out = dict(INSTANT_OUT)
     elif isinstance(column.type, Date):
         out = dict(DATE)
+    elif isinstance(column.type, Float):  # before Numeric, its base: coordinates are JSON numbers
+        out = {"type": "number"}
     elif isinstance(column.type, Numeric):
         out = dict(MONEY_OUT)
     elif isinstance(column.type, Boolean):

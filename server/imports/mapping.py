@@ -8,7 +8,7 @@ import unicodedata
 
 CUSTOMER = ("name", "business_id", "kind", "segment", "stage", "phone", "email", "website", "street",
             "postal_code", "city", "country", "preferred_contact", "notes", "do_not_contact",
-            "marketing_ban", "owner_email")
+            "marketing_ban", "owner_email", "latitude", "longitude")
 CONTACT = ("name", "role", "phone", "email", "marketing_ban", "notes")
 
 FIELDS = [f"customer.{name}" for name in CUSTOMER] + [f"contact.{name}" for name in CONTACT]
@@ -23,6 +23,7 @@ LABELS = {
     "customer.country": "Country", "customer.preferred_contact": "Preferred contact",
     "customer.notes": "Notes", "customer.do_not_contact": "Do not contact",
     "customer.marketing_ban": "Marketing ban", "customer.owner_email": "Owner (e-mail)",
+    "customer.latitude": "Latitude", "customer.longitude": "Longitude",
     "contact.name": "Contact person", "contact.role": "Contact's role", "contact.phone": "Contact's phone",
     "contact.email": "Contact's e-mail", "contact.marketing_ban": "Contact's marketing ban",
     "contact.notes": "Contact's notes",
@@ -55,6 +56,8 @@ _SYNONYMS = {
                                "opt out"],
     "customer.owner_email": ["myyja", "myyjan sahkoposti", "vastuumyyja", "omistaja", "vastuuhenkilo",
                              "owner", "owner email", "account owner", "sales rep", "salesperson"],
+    "customer.latitude": ["leveysaste", "lat", "latitude"],
+    "customer.longitude": ["pituusaste", "lon", "lng", "longitude"],
     "contact.name": ["yhteyshenkilo", "yhteyshenkilon nimi", "kontakti", "contact", "contact person",
                      "contact name"],
     "contact.role": ["titteli", "rooli", "tehtava", "asema", "nimike", "role", "title", "job title", "position"],

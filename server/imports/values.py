@@ -1,9 +1,9 @@
 """A cell's text as the wire value of its field: yes/no words, Y-tunnus forms, Finnish choice names.
 
 Only what a spreadsheet writes differently from the API is translated here; the entity schemas
-(server/schemas/entities.py) still validate every value, so there is one validator. Customers and
-contacts have no number fields: numbers reach us only as text cells (a postal code Excel stored as
-a number lost its leading zeros, which are put back for Finland).
+(server/schemas/entities.py) still validate every value, so there is one validator. Numbers reach
+us only as text cells (a postal code Excel stored as a number lost its leading zeros, which are put
+back for Finland; a Finnish sheet writes a coordinate with a decimal comma, 60,1699).
 """
 import re
 
@@ -61,6 +61,14 @@ def postal_code(text: str, country_code: str | None) -> str:
     return code
 
 
+def coordinate(text: str):
+    """A number of degrees, with a decimal point or a Finnish comma; other text as it is (the schema names it)."""
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        return text
+
+
 def convert(field: str, text: str, row: dict):
     """The wire value of one non-blank cell of `field` ("customer.city"); `row` has the row's other cells."""
     entity, name = field.split(".", 1)
@@ -77,6 +85,8 @@ def convert(field: str, text: str, row: dict):
             return text.strip().upper()
         if name == "country":
             return country(text)
+        if name in ("latitude", "longitude"):
+            return coordinate(text)
         if name == "postal_code":
             given = row.get("customer.country")
             return postal_code(text, country(given) if given else None)

@@ -1,7 +1,7 @@
 """A customer card: the company's shared register."""
 from typing import Optional
 
-from sqlalchemy import Boolean, String, Text
+from sqlalchemy import Boolean, Float, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -30,3 +30,6 @@ class Customer(SyncedMixin, db.Model):
     preferred_contact: Mapped[Optional[str]] = mapped_column(String(200))
     notes: Mapped[Optional[str]] = mapped_column(Text)
     archived: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)
+    # Where the customer is, in decimal degrees (WGS 84): the rep's nearby list sorts by it.
+    latitude: Mapped[Optional[float]] = mapped_column(Float)
+    longitude: Mapped[Optional[float]] = mapped_column(Float)

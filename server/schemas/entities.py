@@ -52,6 +52,11 @@ class CustomerSchema(StrictSchema):
     preferred_contact = Text(200)
     notes = Text(5000, multiline=True)
     archived = Flag()
+    # Decimal degrees (WGS 84), as a phone's geolocation gives them; NaN and infinities are refused.
+    latitude = fields.Float(allow_none=True, validate=validate.Range(
+        -90, 90, error="Must be a latitude between -90 and 90 degrees."))
+    longitude = fields.Float(allow_none=True, validate=validate.Range(
+        -180, 180, error="Must be a longitude between -180 and 180 degrees."))
 
     @validates_schema(skip_on_field_errors=False)  # named with the other bad fields, not after them
     def _postal_code_fits_country(self, data, partial=False, **_):

@@ -28,7 +28,7 @@ DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 FIELD_ORDER = {
     "customer": ("name", "business_id", "kind", "parent_id", "segment", "stage", "owner_id", "phone", "email",
                  "website", "street", "postal_code", "city", "country", "do_not_contact", "marketing_ban",
-                 "preferred_contact", "notes", "archived"),
+                 "preferred_contact", "notes", "archived", "latitude", "longitude"),
     "contact": ("customer_id", "name", "role", "phone", "email", "marketing_ban", "notes"),
     "activity": ("customer_id", "contact_id", "owner_id", "type", "status", "title", "starts_at", "ends_at",
                  "location", "notes", "outcome", "next_step"),

@@ -13,7 +13,7 @@ again (measured by scripts/bench_sync.py).
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, Numeric, String, type_coerce
+from sqlalchemy import Date, DateTime, Float, Numeric, String, type_coerce
 
 from ...entities import ENTITIES
 
@@ -39,6 +39,8 @@ def wire_of_column_type(col_type):
         return instant
     if isinstance(col_type, Date):
         return day
+    if isinstance(col_type, Float):  # a Numeric subclass, but a JSON number as stored (coordinates)
+        return None
     if isinstance(col_type, Numeric):
         return money
     return None
