@@ -206,6 +206,11 @@ def account_paths(spec: dict) -> None:
         "summary": "Set a segment's service level (managers)", "requestBody": body(input_schema(LevelSchema())),
         "parameters": [{"name": "segment", "in": "path", "required": True, "schema": {"type": "string", "enum": list("ABCD")}}],
         "responses": {"200": ok("Levels", levels), **errors(*BODY_ERRORS, 401, 403, 404)}}}
+    paths["/api/rules"] = {"get": {  # server/api/rules.py; a matching If-None-Match answers 304
+        "summary": "The validation rules per entity, as JSON Schema from the server's own schemas",
+        "responses": {"200": ok("Rules", obj({"version": INT, "$schema": STR, "entities": {"type": "object"}}),
+                                {"ETag": {"description": "The rules' version.", "schema": STR}}),
+                      "304": ok("Not modified since the If-None-Match ETag"), **errors(401)}}}
     paths["/api/push/vapid-public-key"] = {"get": {
         "summary": "The server's VAPID public key (base64url)",
         "responses": {"200": ok("Key", obj({"public_key": STR})), **errors(401, 503)}}}
