@@ -27,6 +27,11 @@ let current = null;
 // stays as it is.
 let askLogin = false;
 
+// Scroll positions by history entry: a new screen opens at the top, Back returns to where the rep
+// was. Each entry gets a key in history.state (a link or location.hash makes a fresh entry with none).
+const scrolls = new Map();
+const entryKey = () => history.state?.kenttaScroll;
+
 const view = () => document.getElementById("view");
 const activeTab = () => current?.view.screen.tab || null;
 
@@ -47,6 +52,16 @@ export function render() {
   const result = found.view.render(found.params, root, { refresh: false });
   root.focus({ preventScroll: true });
   renderChrome(activeTab(), result?.title || t("app_name"));
+  restoreScroll();
+}
+
+function restoreScroll() {
+  let key = entryKey();
+  if (!key) {
+    key = crypto.randomUUID();
+    history.replaceState({ ...history.state, kenttaScroll: key }, "");
+  }
+  window.scrollTo(0, scrolls.get(key) || 0);
 }
 
 const SYNC_STATE = new Set(["sync"]);
@@ -55,15 +70,17 @@ const SYNC_STATE = new Set(["sync"]);
 function onAppEvent(kind, topics) {
   const screen = current?.view.screen;
   if (kind === "resync") toast(t("resynced"));
+  if (kind === "lang") return render(); // everything, the title too, in the new language
   if (kind === "auth" && app.user && location.hash !== LOGIN_ROUTE) {
     askLogin = true;
     if (screen?.refresh && !holds(screen, view())) return render();
   }
-  renderChrome(activeTab());
   const changed = kind === "sync" ? SYNC_STATE : kind === "data" ? topics : new Set();
+  let title;
   if (screen && refreshes(screen, changed) && !holds(screen, view())) {
-    current.view.render(current.params, view(), { refresh: true });
+    title = current.view.render(current.params, view(), { refresh: true })?.title; // e.g. a renamed customer
   }
+  renderChrome(activeTab(), title);
 }
 
 export async function boot() {
@@ -83,6 +100,10 @@ export async function boot() {
   renderTabs(TABS);
   app.on(onAppEvent);
   window.addEventListener("hashchange", render);
+  history.scrollRestoration = "manual"; // restoreScroll() decides, after the screen is drawn
+  window.addEventListener("scroll", () => {
+    if (entryKey()) scrolls.set(entryKey(), window.scrollY);
+  }, { passive: true });
   window.addEventListener("online", () => renderChrome(activeTab()));
   window.addEventListener("offline", () => renderChrome(activeTab()));
   if (!location.hash || location.hash === "#/") location.replace(HOME_ROUTE);

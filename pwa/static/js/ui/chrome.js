@@ -1,4 +1,7 @@
 // The frame around every screen: title, offline banner, sync pill with the pending count, tabs.
+// It is also the one reader of the sync state: the pill and Settings show syncSummary(), and
+// every app event refreshes the [data-sync] fields of the screen on show (Settings), even while
+// that screen is held from redrawing, so the two never disagree.
 import { app } from "../core.js";
 import { LOGIN_ROUTE } from "../constants.js";
 import { t } from "../i18n.js";
@@ -21,33 +24,69 @@ export function attentionCount() {
   return conflicts.length + app.rejected.length;
 }
 
+/**
+ * The sync state in words, from sync.js's state and the outbox: status is one of idle, syncing,
+ * waiting (changes queued and not being sent: offline, or the send is about to start), offline,
+ * error, auth. `pill` is the short text for the header.
+ */
+export function syncSummary() {
+  const state = app.syncState();
+  const pending = app.pendingCount();
+  const offline = !navigator.onLine || state.status === "offline";
+  let status = state.status === "idle" && offline ? "offline" : state.status;
+  if (pending && (status === "idle" || status === "offline")) status = "waiting";
+  const pill = status === "syncing" ? t("syncing")
+    : pending ? t("pending_n", { n: pending })
+      : state.lastSync ? t("synced_ago", { ago: fmtAgo(state.lastSync) }) : t("synced_never");
+  return { state, status, pending, offline, pill,
+    label: t(`status_sync_${status}`, { n: pending }), last: fmtAgo(state.lastSync) };
+}
+
+/** Fill the [data-sync=status|last|pending] fields under `root` from the summary. */
+export function fillSyncFields(root, summary = syncSummary()) {
+  const text = { status: summary.label, last: summary.last, pending: String(summary.pending) };
+  for (const el of root.querySelectorAll("[data-sync]")) {
+    el.textContent = text[el.dataset.sync] ?? "";
+    el.dataset.status = summary.status;
+  }
+}
+
+function renderTabLabels(activeTab) {
+  const count = attentionCount();
+  for (const a of document.querySelectorAll("#tabs a")) {
+    const tab = a.dataset.tab;
+    a.replaceChildren(t(`tab_${tab}`));
+    a.classList.toggle("active", tab === activeTab);
+    if (tab !== "attention" || !count) continue;
+    // A round badge keeps the tab on one line; the hidden brackets read "Huomio (1)" aloud.
+    const badge = document.createElement("span");
+    badge.className = "count";
+    const hidden = (text) => Object.assign(document.createElement("span"), { className: "sr-only", textContent: text });
+    badge.append(hidden(" ("), String(count), hidden(")"));
+    a.append(badge);
+  }
+}
+
 export function renderChrome(activeTab, title) {
   if (title) {
     document.getElementById("title").textContent = title;
     document.title = `${title} · Kenttä`;
   }
-  const tabs = document.getElementById("tabs");
-  tabs.hidden = !app.user;
-  for (const a of tabs.querySelectorAll("a")) {
-    const tab = a.dataset.tab;
-    const badge = tab === "attention" && attentionCount() ? ` (${attentionCount()})` : "";
-    a.textContent = t(`tab_${tab}`) + badge;
-    a.classList.toggle("active", tab === activeTab);
-  }
-  const state = app.syncState();
-  const offline = !navigator.onLine || state.status === "offline";
+  document.getElementById("tabs").hidden = !app.user;
+  renderTabLabels(activeTab);
+  const summary = syncSummary();
+  const { state, pending } = summary;
   const banner = document.getElementById("banner");
-  banner.hidden = !offline && state.status !== "auth";
+  banner.hidden = !summary.offline && state.status !== "auth";
   banner.textContent = state.status === "auth" ? t("banner_login_again") : t("banner_offline");
   banner.dataset.kind = state.status === "auth" ? "auth" : "offline";
   const pill = document.getElementById("sync-pill");
   pill.hidden = !app.user;
-  const pending = app.pendingCount();
   pill.dataset.status = state.status;
   pill.dataset.pending = String(pending);
   // For tests and the benchmark: the last sync is finished and its records are on screen.
   pill.dataset.lastSync = state.status === "idle" && app.settled() ? String(state.lastSync || "") : "";
-  pill.textContent = state.status === "syncing" ? t("syncing")
-    : pending ? t("pending_n", { n: pending }) : t("synced_ago", { ago: fmtAgo(state.lastSync) });
+  pill.textContent = summary.pill;
   pill.onclick = () => (state.status === "auth" ? (location.hash = LOGIN_ROUTE) : app.startSync());
+  fillSyncFields(document.getElementById("view"), summary);
 }

@@ -3,7 +3,8 @@
 import { app } from "../core.js";
 import { LOGIN_ROUTE } from "../constants.js";
 import { lang, loadLanguage, t } from "../i18n.js";
-import { fmtAgo, html, toast } from "./dom.js";
+import { html, toast } from "./dom.js";
+import { fillSyncFields } from "./chrome.js";
 import { refreshProfile } from "./login.js";
 import { notificationsEnabled, setNotifications } from "../notify.js";
 
@@ -23,9 +24,9 @@ export function render(_params, root, opts = {}) {
   root.innerHTML = html`
     <section class="card" data-testid="sync-state">
       <h2>${t("sync")}</h2>
-      <p>${t("sync_status")}: <b data-testid="sync-status">${t(`status_sync_${state.status}`)}</b></p>
-      <p>${t("last_sync")}: ${fmtAgo(state.lastSync)}</p>
-      <p>${t("pending_changes")}: <b data-testid="pending-count">${app.pendingCount()}</b></p>
+      <p>${t("sync_status")}: <b data-testid="sync-status" data-sync="status"></b></p>
+      <p>${t("last_sync")}: <span data-sync="last"></span></p>
+      <p>${t("pending_changes")}: <b data-testid="pending-count" data-sync="pending"></b></p>
       ${state.lastError ? html`<p class="error">${state.lastError}</p>` : ""}
       <button class="primary" type="button" id="sync-now" data-testid="sync-now">${t("sync_now")}</button>
     </section>
@@ -55,6 +56,8 @@ export function render(_params, root, opts = {}) {
       <p>${user.name} · ${user.email}</p>
       <button type="button" id="logout" data-testid="logout">${t("logout")}</button>
     </section>`;
+  // The same words as the pill, from chrome.js; it updates them on every sync event after this.
+  fillSyncFields(root);
   root.querySelector("#sync-now").addEventListener("click", () => app.startSync());
   root.querySelector("#copy-cal")?.addEventListener("click", () => {
     navigator.clipboard?.writeText(https).then(() => toast(t("copied")), () => root.querySelector("#cal-url").select());
@@ -66,8 +69,7 @@ export function render(_params, root, opts = {}) {
   root.querySelector("#lang").addEventListener("change", async (e) => {
     await app.store.setMeta("lang", e.target.value);
     await loadLanguage(e.target.value);
-    app.emit("data");
-    render(_params, root, { refresh: true });
+    app.emit("lang"); // the router redraws the screen, its title and the tabs in the new language
   });
   root.querySelector("#logout").addEventListener("click", logout);
   if (!opts.refresh && navigator.onLine) {
