@@ -73,3 +73,44 @@ def test_new_task_from_the_tasks_tab_offline_shows_at_once_and_syncs_later(live,
     [task] = eventually(lambda: rows(live, Task))
     assert (task.customer_id, task.title, task.kind, task.status) == (customer_id, "Vie näytteet", "sample_order", "open")
     assert task.assignee_id == rep and task.due_on == date.today() + timedelta(days=1)
+
+
+def test_card_calls_and_routes_and_offers_to_log_the_call_offline(live, phone):
+    rep = live.users["rep1"]
+    customer_id = api(live, "POST", "/api/customers", "manager", {
+        "name": "Konepaja Oy", "street": "Hämeenkatu 1", "postal_code": "33100", "city": "Tampere",
+        "phone": "+358 3 123 4567", "owner_id": rep}).json["id"]
+    contact_id = api(live, "POST", "/api/contacts", "manager", {
+        "customer_id": customer_id, "name": "Matti Meikäläinen", "phone": "040 765 4321"}).json["id"]
+    context, page = phone()
+    login(page, live, "rep1")
+    context.set_offline(True)
+    page.goto(f"{live.url}/#/customers/{customer_id}")
+    page.wait_for_selector("[data-testid=customer-card]")
+    call = page.locator("[data-testid=call-customer]")
+    assert call.get_attribute("href") == "tel:+35831234567" and "+358 3 123 4567" in call.inner_text()
+    route = page.locator("[data-testid=route]")
+    assert route.get_attribute("href") == (
+        "https://www.google.com/maps/search/?api=1&query=H%C3%A4meenkatu%201%2C%2033100%20Tampere")
+    for link in (call, route, page.locator("[data-testid=call-contact]")):
+        box = link.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44
+    # Tap the contact's number; the dialler would take over. Nothing is offered before the return.
+    contact_call = page.locator("[data-testid=call-contact]")
+    assert contact_call.get_attribute("href") == "tel:0407654321"
+    page.evaluate("""() => document.querySelector("[data-testid=call-contact]")
+        .addEventListener("click", (e) => e.preventDefault())""")  # headless Chromium has no dialler
+    contact_call.click()
+    assert page.locator("[data-testid=log-call]").count() == 0
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")  # back from the call
+    offer = page.locator("[data-testid=call-offer]")
+    assert "Matti Meikäläinen" in offer.inner_text()
+    page.click("[data-testid=log-call]")  # one tap
+    page.wait_for_selector("[data-testid=timeline-activity] >> text=Puhelu")
+    assert page.locator("[data-testid=log-call]").count() == 0
+    assert rows(live, Activity) == []
+    back_online(context, page)
+    [logged] = eventually(lambda: rows(live, Activity))
+    assert (logged.type, logged.status, logged.customer_id, logged.contact_id, logged.owner_id) == (
+        "call", "done", customer_id, contact_id, rep)
+    assert logged.title == "Konepaja Oy – Matti Meikäläinen – puhelu"

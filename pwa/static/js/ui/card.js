@@ -1,7 +1,11 @@
 // Customer card: details, contacts (tap to call or mail), timeline of visits and deliveries,
-// open tasks, and the actions a rep needs on the spot.
+// open tasks, and the actions a rep needs on the spot. Call and route: every phone number is a big
+// tel: link, the address opens navigation (mapsHref: Google Maps' cross-platform URL, which Android
+// and iOS hand to the Maps app; a geo: URI would do nothing on iOS), and back from a call the card
+// offers "Kirjaa puhelu": one tap logs a done call activity for that customer and contact.
 import { app } from "../core.js";
 import { t } from "../i18n.js";
+import { mapsHref, telHref, visitTitle } from "../domain.js";
 import { html, fmtDate, fmtDateTime, formData, localDay, addDays, toast } from "./dom.js";
 import { bindTaskToggles, lightDot, taskRow } from "./parts.js";
 
@@ -13,6 +17,19 @@ export const screen = {
     hold: (root) => Boolean(root.querySelector("details[open]")), // keep an add-form and what is typed in it
   },
 };
+
+const OFFER_MS = 2 * 3600000; // a call not logged within two hours is no longer "the call just made"
+let dialled = null; // {customerId, contactId, at}: a tel: link was tapped and the dialler took over
+let offer = null; // the same once the page was visible again: the card offers to log the call
+
+// Coming back from the dialler makes the page visible again: then offer to log the call.
+globalThis.document?.addEventListener("visibilitychange", () => {
+  if (document.visibilityState !== "visible" || !dialled) return;
+  offer = dialled;
+  dialled = null;
+  const slot = document.getElementById("call-offer");
+  if (slot) showOffer(slot);
+});
 
 export function render({ id }, root, opts = {}) {
   const customer = app.get("customer", id);
@@ -33,8 +50,12 @@ export function render({ id }, root, opts = {}) {
     <section class="card" data-testid="customer-card">
       <h2>${entry ? lightDot(entry) : ""} ${d.name}</h2>
       <p class="muted">${[d.kind && t(`kind_${d.kind}`), d.segment && `${t("segment")} ${d.segment}`, d.stage && t(`stage_${d.stage}`)].filter(Boolean).join(" · ")}</p>
-      ${address ? html`<p>${address}</p>` : ""}
-      ${d.phone ? html`<p><a href="tel:${d.phone}">${t("call")} ${d.phone}</a></p>` : ""}
+      <div id="call-offer" data-customer="${id}" data-testid="call-offer"></div>
+      <div class="reach">
+      ${address ? html`<a class="button" href="${mapsHref(address)}" target="_blank" rel="noopener" data-testid="route"
+        aria-label="${t("route_to", { address })}">${t("route")}: ${address}</a>` : ""}
+      ${telHref(d.phone) ? html`<a class="button" href="${telHref(d.phone)}" data-call="" data-testid="call-customer">${t("call")} ${d.phone}</a>` : ""}
+      </div>
       ${d.email ? html`<p><a href="mailto:${d.email}">${t("mail")}: ${d.email}</a></p>` : ""}
       ${d.preferred_contact ? html`<p class="muted">${t("preferred_contact")}: ${d.preferred_contact}</p>` : ""}
       ${d.do_not_contact ? html`<p class="warn">${t("do_not_contact")}</p>` : ""}
@@ -48,7 +69,7 @@ export function render({ id }, root, opts = {}) {
     <section><h2>${t("contacts")}</h2>
       <ul class="list">${contacts.map((c) => html`<li class="row"><span class="grow"><strong>${c.data.name}</strong>
         <small>${c.data.role || ""}</small></span>
-        ${c.data.phone ? html`<a class="button small" href="tel:${c.data.phone}" aria-label="${t("call")} ${c.data.name}">${t("call")}</a>` : ""}
+        ${telHref(c.data.phone) ? html`<a class="button small" href="${telHref(c.data.phone)}" data-call="${c.id}" data-testid="call-contact" aria-label="${t("call")} ${c.data.name}">${t("call")}</a>` : ""}
         ${c.data.email ? html`<a class="button small" href="mailto:${c.data.email}" aria-label="${t("mail")} ${c.data.name}">@</a>` : ""}</li>`)}</ul>
       <details><summary>${t("add_contact")}</summary>
         <form class="form" id="contact-form">
@@ -72,10 +93,54 @@ export function render({ id }, root, opts = {}) {
       <ul class="list timeline" data-testid="timeline">${timeline.map((item) => (item.a ? activityItem(item.a) : deliveryItem(item.x)))}</ul>
     </section>`;
   root.innerHTML = body;
-  if (!opts.refresh) bindTaskToggles(root); // bound to root, which a refresh keeps: once, or a tap toggles twice
+  if (!opts.refresh) {
+    bindTaskToggles(root); // bound to root, which a refresh keeps: once, or a tap toggles twice
+    bindCalls(root, id);
+  }
+  showOffer(root.querySelector("#call-offer"));
   root.querySelector("#contact-form").addEventListener("submit", (e) => addChild(e, "contact", id));
   root.querySelector("#task-form").addEventListener("submit", (e) => addChild(e, "task", id));
   return { title: d.name };
+}
+
+/** Remember which number was dialled (the customer's, or a contact's) and when; offered on return. */
+function bindCalls(root, customerId) {
+  root.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-call]");
+    if (link) dialled = { customerId, contactId: link.dataset.call || null, at: Date.now() };
+  });
+}
+
+/** Fill the card's offer slot when a call to this customer waits to be logged. */
+function showOffer(slot) {
+  if (offer && Date.now() - offer.at > OFFER_MS) offer = null;
+  if (!slot || !offer || slot.dataset.customer !== offer.customerId) {
+    if (slot) slot.replaceChildren();
+    return;
+  }
+  const contact = offer.contactId ? app.get("contact", offer.contactId) : null;
+  const name = contact?.data.name || app.get("customer", offer.customerId)?.data.name || "";
+  slot.innerHTML = html`<p class="call-offer row" role="status"><span class="grow">${t("log_call_offer", { name })}</span>
+    <button class="primary" type="button" data-testid="log-call">${t("log_call")}</button>
+    <button type="button" data-testid="dismiss-call">${t("dismiss")}</button></p>`;
+  const taken = offer;
+  slot.querySelector("[data-testid=log-call]").addEventListener("click", () => logCall(taken, contact));
+  slot.querySelector("[data-testid=dismiss-call]").addEventListener("click", () => {
+    offer = null;
+    slot.replaceChildren();
+  });
+}
+
+async function logCall(call, contact) {
+  if (offer !== call) return; // a second tap while the first is saving
+  offer = null;
+  document.getElementById("call-offer")?.replaceChildren();
+  const customer = app.get("customer", call.customerId);
+  await app.put("activity", crypto.randomUUID(), stripNulls({
+    customer_id: call.customerId, contact_id: contact?.id || null, owner_id: app.user.id, type: "call", status: "done",
+    title: visitTitle(customer?.data.name, contact?.data.name, t("purpose_call")), starts_at: new Date(call.at).toISOString(),
+  }));
+  toast(t("call_logged"));
 }
 
 function activityItem(a) {
