@@ -4,13 +4,18 @@
 // one place and the outbox is kept; the caller still gets the error to stop what it was doing.
 // fetch is injected, so the node tests and the service worker use the same code.
 
-/** Why a request failed: "offline" (no answer), "auth" (no or refused token) or "error" (any other). */
+/** Why a request failed: "offline" (no answer), "auth" (no or refused token) or "error" (any other).
+ *
+ * `message` is the server's (English, for integrations) or the browser's; `code` is the §4 error's
+ * code. The screens word it for the rep with i18n.js errorText(err): by code, then by message.
+ */
 export class ApiError extends Error {
-  constructor(kind, message, { status = null, retryAfterMs = null } = {}) {
+  constructor(kind, message, { status = null, retryAfterMs = null, code = null } = {}) {
     super(message);
     this.kind = kind;
     this.status = status;
     this.retryAfterMs = retryAfterMs;
+    this.code = code;
   }
 }
 
@@ -41,7 +46,8 @@ export function createApi({ fetch, token, baseUrl = "", onUnauthorized = () => {
       throw new ApiError("offline", (err && err.message) || "Network error");
     }
     if (auth && res.status === 401) {
-      const refused = new ApiError("auth", await errorMessage(res, "Please log in again"), { status: 401 });
+      const { message, code } = await errorOf(res, "Please log in again");
+      const refused = new ApiError("auth", message, { status: 401, code: code || "unauthorized" });
       if (!quiet) onUnauthorized(refused);
       throw refused;
     }
@@ -60,8 +66,8 @@ export function createApi({ fetch, token, baseUrl = "", onUnauthorized = () => {
 export async function readJson(res) {
   if (!res.ok) {
     const seconds = Number(res.headers && res.headers.get && res.headers.get("Retry-After"));
-    throw new ApiError("error", await errorMessage(res, `HTTP ${res.status}`),
-      { status: res.status, retryAfterMs: seconds > 0 ? seconds * 1000 : null });
+    const { message, code } = await errorOf(res, `HTTP ${res.status}`);
+    throw new ApiError("error", message, { status: res.status, code, retryAfterMs: seconds > 0 ? seconds * 1000 : null });
   }
   try {
     return await res.json();
@@ -71,12 +77,17 @@ export async function readJson(res) {
   }
 }
 
-/** The message of the §4 error shape, or `fallback` when the body is not that. */
-export async function errorMessage(res, fallback) {
+/** The message and code of the §4 error shape; `fallback` and no code when the body is not that. */
+async function errorOf(res, fallback) {
   try {
     const body = await res.json();
-    return (body && body.error && body.error.message) || fallback;
+    return { message: (body && body.error && body.error.message) || fallback, code: body?.error?.code || null };
   } catch {
-    return fallback;
+    return { message: fallback, code: null };
   }
+}
+
+/** The message of the §4 error shape, or `fallback` when the body is not that. */
+export async function errorMessage(res, fallback) {
+  return (await errorOf(res, fallback)).message;
 }

@@ -2,7 +2,7 @@
 // and ops the server rejected, with its errors by field, to fix and send again or discard.
 import { app } from "../core.js";
 import { ENTITIES } from "../entities.js";
-import { t } from "../i18n.js";
+import { serverText, t } from "../i18n.js";
 import { fmtDateTime, html, toast } from "./dom.js";
 
 export const screen = {
@@ -47,14 +47,19 @@ export function render(_params, root, opts = {}) {
   return { title: t("tab_attention") };
 }
 
+/** The server's field messages (English, for every door) in the rep's language, by their text. */
+function words(messages) {
+  return (Array.isArray(messages) ? messages : [messages]).map(serverText).join(" ");
+}
+
 function rejectedItem({ op, result }) {
   const errors = result?.errors || {};
   const fields = Object.keys({ ...op.fields, ...errors }).filter((k) => k !== "id");
   return html`<li class="card rejected" data-testid="rejected" data-op="${op.op_id}">
     <strong>${recordLabel(op.entity, op.id)}</strong> <small>${t(op.type === "delete" ? "op_delete" : "op_put")}</small>
-    ${errors.id ? html`<p class="error">${errors.id.join(" ")}</p>` : ""}
+    ${errors.id ? html`<p class="error">${words(errors.id)}</p>` : ""}
     ${fields.map((name) => html`<label>${t(name)}<input name="${name}" value="${show(op.fields?.[name]) === "–" ? "" : show(op.fields?.[name])}">
-      ${errors[name] ? html`<span class="error">${errors[name].join(" ")}</span>` : ""}</label>`)}
+      ${errors[name] ? html`<span class="error">${words(errors[name])}</span>` : ""}</label>`)}
     <div class="actions"><button type="button" class="primary" data-action="resend">${t("send_again")}</button>
       <button type="button" data-action="discard">${t("discard")}</button></div></li>`;
 }

@@ -25,7 +25,7 @@ export function render({ id }, root) {
     <form class="form card" id="customer-form" novalidate>
       ${TEXT.map(([name, type, max]) => html`<label>${t(name)}${name === "name" ? " *" : ""}
         <input name="${name}" type="${type}" maxlength="${max}" value="${d[name] ?? ""}"
-          ${name === "business_id" ? html`placeholder="1234567-8"` : ""}>
+          ${name === "business_id" ? html`placeholder="0112038-9"` : ""}>
         <span class="error" data-error="${name}"></span></label>`)}
       ${Object.entries(CHOICES).map(([name, values]) => html`<label>${t(name)}
         <select name="${name}">${options(values, d[name] ?? "", (v) => (v ? t(`${name}_${v}`) : "–"))}</select></label>`)}

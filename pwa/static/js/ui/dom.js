@@ -1,5 +1,8 @@
 // Tiny rendering helpers: views build HTML strings, so every value passes through esc().
-import { lang, t } from "../i18n.js";
+import { fmtDateTime, t } from "../i18n.js";
+
+// Dates and times are formatted in one place (i18n.js, Intl in the user's language); kept here for the screens.
+export { fmtDate, fmtDateTime, fmtTime } from "../i18n.js";
 
 const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -32,24 +35,6 @@ function flatten(value) {
   if (value instanceof Safe) return value.__html;
   if (value === false || value === true) return "";
   return esc(value);
-}
-
-function locale() {
-  return lang() === "fi" ? "fi-FI" : "en-GB";
-}
-
-export function fmtDate(value) {
-  if (!value) return "";
-  const d = typeof value === "string" && value.length === 10 ? new Date(value + "T12:00:00") : new Date(value);
-  return d.toLocaleDateString(locale(), { weekday: "short", day: "numeric", month: "numeric" });
-}
-
-export function fmtTime(value) {
-  return value ? new Date(value).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" }) : "";
-}
-
-export function fmtDateTime(value) {
-  return value ? `${fmtDate(value)} ${fmtTime(value)}` : "";
 }
 
 export function fmtAgo(ms) {

@@ -1,7 +1,7 @@
 // Log in with e-mail and password; the token is kept in IndexedDB so the phone works offline.
 import { app } from "../core.js";
 import { HOME_ROUTE, LOGIN_ROUTE } from "../constants.js";
-import { t } from "../i18n.js";
+import { errorText, t } from "../i18n.js";
 import { formData, html } from "./dom.js";
 
 export const screen = { routes: { [LOGIN_ROUTE]: {} }, tab: null }; // a form: never redrawn
@@ -46,8 +46,10 @@ async function submit(form) {
   const body = await response.json().catch(() => ({}));
   if (response.status !== 201) {
     const minutes = Math.ceil(Number(response.headers.get("Retry-After")) / 60);
-    error.textContent = response.status !== 429 ? (body.error?.message || t("login_failed"))
-      : minutes > 0 ? t("login_throttled_minutes", { n: minutes }) : t("login_throttled");
+    // Worded by the error's code in the app's language (the server words it in English for integrations).
+    const refused = { status: response.status, code: body.error?.code, message: body.error?.message };
+    error.textContent = response.status !== 429 ? (errorText(refused) || t("login_failed"))
+      : minutes > 0 ? t("login_throttled_minutes", { count: minutes }) : t("login_throttled");
     return;
   }
   const previous = app.user;
