@@ -4,7 +4,7 @@
 // and iOS hand to the Maps app; a geo: URI would do nothing on iOS), and back from a call the card
 // offers "Kirjaa puhelu": one tap logs a done call activity for that customer and contact.
 import { app } from "../core.js";
-import { t } from "../i18n.js";
+import { fmtMoney, t } from "../i18n.js";
 import { mapsHref, telHref, visitTitle } from "../domain.js";
 import { html, fmtDate, fmtDateTime, formData, localDay, addDays, toast } from "./dom.js";
 import { bindTaskToggles, lightDot, taskRow } from "./parts.js";
@@ -156,7 +156,7 @@ function activityItem(a) {
 function deliveryItem(x) {
   const d = x.data;
   return html`<li class="row"><span class="grow"><strong>${t("delivery")} ${d.order_no || ""}</strong>
-    <small>${t(`delivery_${d.status}`)} · ${fmtDate(d.delivered_on || d.deliver_on || d.ordered_on)}${d.total != null ? ` · ${d.total} €` : ""}</small></span></li>`;
+    <small>${t(`delivery_${d.status}`)} · ${fmtDate(d.delivered_on || d.deliver_on || d.ordered_on)}${d.total != null ? ` · ${fmtMoney(d.total)}` : ""}</small></span></li>`;
 }
 
 async function addChild(event, entity, customerId) {

@@ -2,7 +2,7 @@
 // and logout (which warns first when unsynced changes would be lost).
 import { app } from "../core.js";
 import { LOGIN_ROUTE } from "../constants.js";
-import { lang, loadLanguage, t } from "../i18n.js";
+import { lang, loadLanguage, serverText, t } from "../i18n.js";
 import { html, toast } from "./dom.js";
 import { fillSyncFields } from "./chrome.js";
 import { refreshProfile } from "./login.js";
@@ -27,7 +27,7 @@ export function render(_params, root, opts = {}) {
       <p>${t("sync_status")}: <b data-testid="sync-status" data-sync="status"></b></p>
       <p>${t("last_sync")}: <span data-sync="last"></span></p>
       <p>${t("pending_changes")}: <b data-testid="pending-count" data-sync="pending"></b></p>
-      ${state.lastError ? html`<p class="error">${state.lastError}</p>` : ""}
+      ${state.lastError ? html`<p class="error">${serverText(state.lastError)}</p>` : ""}
       <button class="primary" type="button" id="sync-now" data-testid="sync-now">${t("sync_now")}</button>
     </section>
     <section class="card">
