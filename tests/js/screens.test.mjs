@@ -11,6 +11,7 @@ import * as customerForm from "../../pwa/static/js/ui/customer-form.js";
 import * as customers from "../../pwa/static/js/ui/customers.js";
 import * as login from "../../pwa/static/js/ui/login.js";
 import * as settings from "../../pwa/static/js/ui/settings.js";
+import * as tasks from "../../pwa/static/js/ui/tasks.js";
 import * as today from "../../pwa/static/js/ui/today.js";
 import * as visit from "../../pwa/static/js/ui/visit.js";
 
@@ -28,6 +29,7 @@ const EXPECTED = [
   [`#/customers/${ID}`, card, { id: ID }],
   ["#/visit", visit, { mode: "pick" }],
   [`#/activities/${ID}/close`, visit, { activityId: ID, mode: "close" }],
+  ["#/tasks/new", tasks, { form: true }], // the new-task form, a route of the Tasks tab
 ];
 
 test("the app's routes, built from the screens' declarations, open the screens they always did", () => {
