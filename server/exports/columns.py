@@ -7,7 +7,7 @@ person or a customer get a name column beside them ("owner_name", "customer_name
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, DateTime, Numeric
+from sqlalchemy import Boolean, Date, DateTime, Float, Numeric
 
 from ..entities import ENTITIES
 
@@ -29,16 +29,17 @@ HEADERS = {
     "starts_at": _l("Starts"), "ends_at": _l("Ends"), "location": _l("Location"), "outcome": _l("Outcome"),
     "next_step": _l("Next step"), "order_no": _l("Order number"), "ordered_on": _l("Ordered on"),
     "delivered_on": _l("Delivered on"), "channel": _l("Channel"), "lines": _l("Order lines"),
-    "total": _l("Total (€)"), "deliver_on": _l("Wanted on"),
+    "total": _l("Total (€)"), "deliver_on": _l("Wanted on"), "latitude": _l("Latitude"),
+    "longitude": _l("Longitude"),
 }
-WIDTHS = {"text": 18, "long": 40, "id": 38, "money": 12, "day": 12, "instant": 17, "bool": 10, "lines": 50}
+WIDTHS = {"text": 18, "long": 40, "id": 38, "money": 12, "number": 12, "day": 12, "instant": 17, "bool": 10, "lines": 50}
 LONG = {"notes", "outcome", "next_step", "title", "name", "customer_name", "street", "email", "website"}
 
 
 @dataclass(frozen=True)
 class Column:
     key: str    # the wire field (or owner_name / customer_name)
-    kind: str   # text | long | id | money | day | instant | bool | lines
+    kind: str   # text | long | id | money | number | day | instant | bool | lines
 
     @property
     def header(self) -> str:
@@ -53,7 +54,9 @@ def _kind(entity: str, name: str) -> str:
     col_type = ENTITIES[entity].table.c[name].type
     if name == "lines":
         return "lines"
-    for sql_type, kind in ((DateTime, "instant"), (Date, "day"), (Numeric, "money"), (Boolean, "bool")):
+    # Float before Numeric, its base: coordinates are plain numbers, not euros
+    for sql_type, kind in ((DateTime, "instant"), (Date, "day"), (Float, "number"), (Numeric, "money"),
+                           (Boolean, "bool")):
         if isinstance(col_type, sql_type):
             return kind
     return "id" if name == "id" or name.endswith("_id") and name != "business_id" else \

@@ -45,6 +45,8 @@ def _csv_value(kind: str, value) -> str:
         return ""
     if kind == "money":
         return _comma(value)
+    if kind == "number":  # a decimal comma, as Finnish Excel reads it (and the import takes back)
+        return repr(value).replace(".", ",")
     if kind == "day":
         return value.isoformat()
     if kind == "instant":
