@@ -88,7 +88,7 @@ def test_a_new_screen_opens_at_the_top_and_back_returns_to_the_place(live, phone
     assert page.evaluate("window.scrollY") == scrolled
 
 
-def test_toast_after_a_saved_visit_covers_neither_the_new_row_nor_the_screen(live, phone):
+def test_toast_after_a_saved_visit_covers_neither_the_new_row_nor_the_content(live, phone):
     customer_id = api(live, "POST", "/api/customers", "manager", {
         "name": "Kahvila Aalto", "city": "Tampere", "phone": "+358 40 123 4567", "owner_id": live.users["rep1"]}).json["id"]
     api(live, "POST", "/api/contacts", "manager", {"customer_id": customer_id, "name": "Aino Aalto", "phone": "+358 40 1"})
@@ -101,11 +101,9 @@ def test_toast_after_a_saved_visit_covers_neither_the_new_row_nor_the_screen(liv
     page.wait_for_selector("#toast:not([hidden])")
     toast = page.evaluate(BOX, "#toast")
     assert not overlaps(toast, page.evaluate(BOX, "[data-testid=timeline-activity]"))
-    covered = page.evaluate("""box => [...document.querySelectorAll('#view li, #view a, #view button, #view summary')]
-        .filter(el => { const r = el.getBoundingClientRect();
-          return r.width && r.left < box[2] && box[0] < r.right && r.top < box[3] && box[1] < r.bottom; })
-        .map(el => el.textContent.trim().slice(0, 40))""", toast)
-    assert covered == []
+    # Wherever a new row lands (the end of a list, often just above the tab bar), the toast is not over
+    # the screen's content at all: it sits on the header.
+    assert toast[3] <= page.evaluate(BOX, "header.top")[3]
 
 
 def test_attention_badge_keeps_the_tab_bar_one_line_high(live, phone):
