@@ -43,7 +43,7 @@ export function render(_params, root, opts = {}) {
   return { title: t("tab_today") };
 }
 
-/** The coming days' planned visits, a heading per day ("Huomenna · tiistai 7. joulukuuta"). */
+/** The coming days' planned visits, a heading per day ("Huomenna · maanantai 7. joulukuuta"). */
 function agendaSection(days) {
   const tomorrow = shiftDay(localDay(), 1);
   const locale = lang() === "fi" ? "fi-FI" : "en-GB";
@@ -51,9 +51,8 @@ function agendaSection(days) {
   const date = new Intl.DateTimeFormat(locale, { day: "numeric", month: "long" });
   const heading = (day) => {
     const noon = new Date(`${day}T12:00:00`);
-    const name = weekday.format(noon);
-    const text = `${name.charAt(0).toUpperCase()}${name.slice(1)} ${date.format(noon)}`;
-    return day === tomorrow ? `${t("tomorrow")} · ${text}` : text;
+    const text = `${weekday.format(noon)} ${date.format(noon)}`; // Finnish weekdays are lower case
+    return day === tomorrow ? `${t("tomorrow")} · ${text}` : `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
   };
   return html`<section data-testid="agenda"><h2>${t("agenda")}</h2>
     ${days.length ? days.map((group) => html`<h3 class="agenda-day" data-day="${group.day}">${heading(group.day)}</h3>
