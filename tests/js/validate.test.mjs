@@ -40,3 +40,37 @@ test("the Y-tunnus check digit", () => {
   assert.ok(!validBusinessId("0112038-8"));
   assert.ok(!validBusinessId("１２３４５６７-8"));
 });
+
+test("a put rejected for some fields: the valid ones are queued again, the refused ones wait in Needs attention", async () => {
+  const { Outbox, remainderOf, wireOp } = await import("../../pwa/static/js/outbox.js");
+  const { createMemoryStore } = await import("../../pwa/static/js/memory-store.js");
+  const store = createMemoryStore();
+  let n = 0;
+  const outbox = new Outbox(store, { uuid: () => `op-${++n}`, now: () => new Date(Date.UTC(2026, 11, 6)) });
+  const op = await outbox.put("customer", "c1", { business_id: "0112038-9", phone: "+358 40 1", city: "Oulu" }, 4);
+  const later = await outbox.put("customer", "c1", { city: "Kemi" }, 4); // a later edit of city wins over the remainder
+  const result = { op_id: op.op_id, status: "rejected", reason: "duplicate", conflicts: [],
+    errors: { business_id: ["Another customer already has this Y-tunnus."] } };
+  const touched = await outbox.settle([result]);
+  assert.equal(touched.requeued, 1);
+  const pending = await outbox.pending();
+  assert.deepEqual(pending.map((o) => o.op_id), [later.op_id, "op-3"]);
+  const again = pending[1];
+  assert.deepEqual([again.fields, again.base_version, again.edited_at, again.split_of],
+    [{ phone: "+358 40 1" }, 4, op.edited_at, op.op_id]);
+  assert.ok(again.seq > later.seq);
+  const [entry] = await store.listRejected();
+  assert.deepEqual(entry.op.fields, { business_id: "0112038-9" }, "the refused value stays for review");
+  assert.deepEqual(entry.requeued, ["phone"]);
+  // The same answer again (the request was retried): nothing doubles.
+  await store.addOps([{ ...wireOp(op), seq: undefined }]);
+  const twice = await outbox.settle([{ ...result, op_id: op.op_id }]);
+  assert.equal(twice.requeued, 0);
+  // Errors that name no field of the op, every field, or a later delete: nothing to split.
+  assert.equal(remainderOf({ type: "put", fields: { a: 1 } }, { errors: { id: ["x"] } }), null);
+  assert.equal(remainderOf({ type: "put", fields: { a: 1 } }, { errors: { a: ["x"] } }), null);
+  assert.equal(remainderOf({ type: "put", entity: "e", id: "i", seq: 1, fields: { a: 1, b: 2 } }, { errors: { a: ["x"] } },
+    [{ type: "delete", entity: "e", id: "i", seq: 2 }]), null);
+  assert.deepEqual(remainderOf({ type: "put", fields: { lines: [], total: 1 } }, { errors: { "lines.0.quantity": ["x"] } }),
+    { total: 1 });
+});

@@ -74,6 +74,24 @@ export function batchOf(ops, max = MAX_OPS, maxBytes = MAX_BYTES) {
   return batch;
 }
 
+/**
+ * The fields of a rejected put that the server did not refuse (SPEC §5 checks each field), which
+ * must not wait for the refused ones; null when there are none, or when the errors name something
+ * that is not one of its fields (the id, the whole op): then nothing of it is known to be good.
+ * A field a later op of this phone sets again is left to that op, and a later delete takes all.
+ */
+export function remainderOf(op, result, ops = []) {
+  if (op.type !== "put") return null;
+  const fields = op.fields || {};
+  const bad = Object.keys(result.errors || {}).map((name) => name.split(".")[0]); // lines.0.quantity
+  if (bad.length === 0 || !bad.every((name) => name in fields)) return null;
+  const later = ops.filter((o) => o.entity === op.entity && o.id === op.id && o.seq > op.seq);
+  if (later.some((o) => o.type === "delete")) return null;
+  const rest = Object.fromEntries(Object.entries(fields)
+    .filter(([name]) => !bad.includes(name) && !later.some((o) => name in (o.fields || {}))));
+  return Object.keys(rest).length ? rest : null;
+}
+
 export class Outbox {
   constructor(store, { now = () => new Date(), uuid } = {}) {
     this.store = store;
@@ -112,15 +130,26 @@ export class Outbox {
    * server never applies it twice). Returns the entities touched, for the screen to refresh.
    */
   async settle(results, at = this.now()) {
-    const byId = new Map((await this.store.listOps()).map((op) => [op.op_id, op]));
+    const ops = await this.store.listOps();
+    const byId = new Map(ops.map((op) => [op.op_id, op]));
     const done = [];
     const rejected = [];
+    const requeue = [];
     const entities = new Set();
     for (const result of results || []) {
       const op = byId.get(result.op_id);
       if (!op) continue; // settled already (a duplicated answer)
       if (result.status === "rejected") {
-        rejected.push({ op: wireOp(op), result, at: at.toISOString() });
+        const rest = remainderOf(op, result, ops);
+        const entry = { op: wireOp(op), result, at: at.toISOString() };
+        if (rest) {
+          // The refused fields wait for the user in Needs attention; the valid ones go on at once.
+          const refused = new Set(Object.keys(result.errors).map((name) => name.split(".")[0]));
+          entry.op.fields = Object.fromEntries(Object.entries(op.fields).filter(([k]) => refused.has(k)));
+          entry.requeued = Object.keys(rest);
+          if (!ops.some((o) => o.split_of === op.op_id)) requeue.push(this.#remainderOp(op, rest));
+        }
+        rejected.push(entry);
       } else if (result.status !== "applied" && result.status !== "conflict") {
         continue; // an answer this client does not understand: keep the op, lose nothing
       }
@@ -129,12 +158,23 @@ export class Outbox {
     }
     // Rejected first: a crash in between leaves the op in both places, and the next push gets the
     // same stored answer back, which overwrites the same "rejected" entry.
+    // The remainder first: a crash before the old op leaves finds it by split_of, not twice.
+    if (requeue.length) await this.store.addOps(requeue);
     if (rejected.length) await this.store.addRejected(rejected);
     if (done.length) {
       await this.store.removeOps(done);
       await this.#changed();
     }
+    entities.requeued = requeue.length; // the sync pushes these at once
     return entities;
+  }
+
+  /** A put of a rejected op's valid fields: the same record, edit time and base, a new op_id and seq. */
+  #remainderOp(op, fields) {
+    const now = this.now();
+    const made = makeOp({ entity: op.entity, id: op.id, fields, baseVersion: op.base_version, now,
+      ...(this.uuid ? { uuid: this.uuid } : {}) });
+    return { ...made, edited_at: op.edited_at, split_of: op.op_id };
   }
 
   /** Call fn(count) whenever the number of pending ops may have changed. */

@@ -10,6 +10,7 @@ import { MAX_OPS, wireOp } from "./outbox.js";
 export const BACKOFF_START_MS = 5000;
 export const BACKOFF_MAX_MS = 5 * 60 * 1000;
 export const PULL_LIMIT = 500;
+const RULES_EVERY_MS = 15 * 60 * 1000;
 export { SYNC_TAG }; // the Background Sync tag sw.js listens for
 
 /** Wait before retry number `attempt` (1, 2, ...): 5 s doubling to 5 min, ±20 % jitter. */
@@ -22,8 +23,11 @@ export function backoffDelay(attempt, random = Math.random) {
 export class Sync {
   constructor({ store, outbox, api, fetch, baseUrl = "", clientId, now = () => Date.now(),
     setTimeout: setTimer = globalThis.setTimeout, clearTimeout: clearTimer = globalThis.clearTimeout,
-    onState = () => {}, onChanges = () => {}, onResync = () => {}, random = Math.random }) {
-    Object.assign(this, { store, outbox, clientId, now, setTimer, clearTimer, onState, onChanges, onResync, random });
+    onState = () => {}, onChanges = () => {}, onResync = () => {}, random = Math.random, rules = Boolean(api) }) {
+    // rules: keep the server's validation rules for the forms (the app's Sync, which shares the
+    // app's api; the service worker's background push and the tests' fake servers need none).
+    Object.assign(this, { store, outbox, clientId, now, setTimer, clearTimer, onState, onChanges, onResync, random, rules });
+    this.rulesAt = null;
     this.api = api || createApi({ fetch, baseUrl, token: () => store.getMeta("token") });
     this.current = { status: "idle", pending: 0, lastSync: null, lastError: null, nextRetryAt: null };
     this.failures = 0;
@@ -103,8 +107,14 @@ export class Sync {
       } finally {
         // Settled only now, so a pushed edit stays on screen until the pull brought it back;
         // answers already received are settled even when a later request failed.
-        if (results.length) this.#changed(await this.outbox.settle(results));
+        if (results.length) {
+          const settled = await this.outbox.settle(results);
+          this.#changed(settled);
+          // A rejected op's valid fields were queued again: send them now, not a minute later.
+          if (settled?.requeued) this.waiters.push(() => {});
+        }
       }
+      if (this.rules) await this.#refreshRules();
       const at = this.now();
       await this.store.setMeta("last_sync", at);
       this.failures = 0;
@@ -178,6 +188,19 @@ export class Sync {
       if (!body.more) break;
     }
     if (resynced) this.onResync(); // the app says so in a short note
+  }
+
+  /** Store GET /api/rules (IndexedDB meta "rules") at the first run and then every 15 minutes;
+   * the browser revalidates its ETag. Never fails a sync: the server checks every op anyway. */
+  async #refreshRules() {
+    if (this.rulesAt !== null && this.now() - this.rulesAt < RULES_EVERY_MS) return;
+    try {
+      const rules = await readJson(await this.api.request("GET", "/api/rules"));
+      if (rules && rules.entities) await this.store.setMeta("rules", rules);
+      this.rulesAt = this.now();
+    } catch (err) {
+      if (err instanceof ApiError && err.kind === "auth") throw err;
+    }
   }
 
   async #clientId() {
