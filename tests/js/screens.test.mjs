@@ -10,6 +10,7 @@ import * as card from "../../pwa/static/js/ui/card.js";
 import * as customerForm from "../../pwa/static/js/ui/customer-form.js";
 import * as customers from "../../pwa/static/js/ui/customers.js";
 import * as login from "../../pwa/static/js/ui/login.js";
+import * as nearby from "../../pwa/static/js/ui/nearby.js";
 import * as settings from "../../pwa/static/js/ui/settings.js";
 import * as tasks from "../../pwa/static/js/ui/tasks.js";
 import * as today from "../../pwa/static/js/ui/today.js";
@@ -30,6 +31,7 @@ const EXPECTED = [
   ["#/visit", visit, { mode: "pick" }],
   [`#/activities/${ID}/close`, visit, { activityId: ID, mode: "close" }],
   ["#/tasks/new", tasks, { form: true }], // the new-task form, a route of the Tasks tab
+  ["#/nearby", nearby, {}], // no tab of its own: the Customers screen links to it
 ];
 
 test("the app's routes, built from the screens' declarations, open the screens they always did", () => {

@@ -15,9 +15,10 @@ import * as tasks from "./ui/tasks.js";
 import * as attention from "./ui/attention.js";
 import * as settings from "./ui/settings.js";
 import * as login from "./ui/login.js";
+import * as nearby from "./ui/nearby.js";
 
 /** Every screen of the app; the tabs appear in this order. */
-export const SCREENS = [today, customers, tasks, attention, settings, card, customerForm, visit, login];
+export const SCREENS = [today, customers, tasks, attention, settings, card, customerForm, visit, nearby, login];
 const ROUTES = buildRoutes(SCREENS);
 const TABS = buildTabs(SCREENS);
 

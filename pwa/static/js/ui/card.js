@@ -8,6 +8,7 @@ import { fmtMoney, t } from "../i18n.js";
 import { mapsHref, telHref, visitTitle } from "../domain.js";
 import { html, fmtDate, fmtDateTime, formData, localDay, addDays, toast } from "./dom.js";
 import { bindTaskToggles, lightDot, taskRow } from "./parts.js";
+import { markHere } from "./nearby.js";
 
 export const screen = {
   routes: { "#/customers/:id": {} },
@@ -64,6 +65,7 @@ export function render({ id }, root, opts = {}) {
         <a class="button primary" href="#/customers/${id}/visit" data-testid="card-log-visit">${t("log_visit")}</a>
         <a class="button" href="#/customers/${id}/plan">${t("plan_visit")}</a>
         <a class="button" href="#/customers/${id}/edit">${t("edit")}</a>
+        <button type="button" id="here" data-testid="customer-here">${t("customer_here")}</button>
       </div>
     </section>
     <section><h2>${t("contacts")}</h2>
@@ -100,6 +102,7 @@ export function render({ id }, root, opts = {}) {
   showOffer(root.querySelector("#call-offer"));
   root.querySelector("#contact-form").addEventListener("submit", (e) => addChild(e, "contact", id));
   root.querySelector("#task-form").addEventListener("submit", (e) => addChild(e, "task", id));
+  root.querySelector("#here").addEventListener("click", (e) => markHere(id, e.currentTarget)); // nearby.js
   return { title: d.name };
 }
 

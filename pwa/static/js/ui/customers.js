@@ -28,7 +28,8 @@ export function render(_params, root, opts = {}) {
           ${options(["", "red", "yellow", "green"], filters.lightFilter, (v) => (v ? t(`light_${v}`) : t("all_lights")))}
         </select>
       </div>
-      <p class="muted" id="count" data-testid="result-count"></p>
+      <p class="count-bar"><span class="muted grow" id="count" data-testid="result-count"></span>
+        <a class="button" href="#/nearby" data-testid="nearby-link">${t("nearby")}</a></p>
       <ul class="list" id="results" data-testid="customer-results"></ul>
       <a class="fab" href="#/customers/new" aria-label="${t("new_customer")}">+</a>`;
     root.querySelector("#q").addEventListener("input", (e) => { filters.query = e.target.value; draw(root); });
