@@ -4,6 +4,7 @@
 import { app } from "../core.js";
 import { t } from "../i18n.js";
 import { searchCustomers, visitTitle } from "../domain.js";
+import { validate } from "../validate.js";
 import { addDays, formData, html, localDay, options, toast } from "./dom.js";
 import { customerRow } from "./parts.js";
 
@@ -81,6 +82,14 @@ async function save(event, { activity, customerId, planning }) {
   const changed = activity
     ? Object.fromEntries(Object.entries(fields).filter(([k, v]) => (activity.data[k] ?? null) !== v))
     : Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null));
+  // The server's own rules (GET /api/rules, kept offline): e.g. a title over 200 characters or a
+  // date outside 1900-2200 is named here, not rejected after a sync; nothing saves until fixed.
+  const errors = validate(await app.store.getMeta("rules"), "activity", changed, activity?.data ?? null);
+  if (Object.keys(errors).length) {
+    event.target.querySelector("#visit-error").textContent = Object.entries(errors)
+      .map(([name, keys]) => `${t(name === "starts_at" ? "date" : name)}: ${t(keys[0])}`).join(" ");
+    return;
+  }
   await app.put("activity", id, changed);
   if (!planning && f.make_task && (f.next_step || f.title)) {
     await app.put("task", crypto.randomUUID(), {
