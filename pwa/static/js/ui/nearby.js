@@ -15,19 +15,20 @@ export const screen = {
 };
 
 const LAST = "last_position"; // meta key: {lat, lon, accuracy, at}
-const ASK = { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 };
+// A fix up to 30 s old will do when the screen opens; a tap on "update" or "here" wants a fresh one.
+const ASK = { enableHighAccuracy: true, timeout: 15000, maximumAge: 30000 };
 let here = null; // {lat, lon, accuracy, at, source: "now" | "last"} while the app runs
 let status = ""; // i18n key of what the screen says about the position
 
 /** Ask the browser where we are: resolves {lat, lon, accuracy, at} and remembers it, or rejects. */
-export function locate() {
+export function locate(fresh = false) {
   return new Promise((resolve, reject) => {
     if (!navigator.geolocation) return reject(new Error("no geolocation"));
     navigator.geolocation.getCurrentPosition((position) => {
       const place = fromPosition(position);
       app.store.setMeta(LAST, place).catch(() => {}); // the offline fallback; losing it costs nothing
       resolve(place);
-    }, reject, ASK);
+    }, reject, fresh ? { ...ASK, maximumAge: 0 } : ASK);
   });
 }
 
@@ -56,7 +57,7 @@ async function position(root, asked) {
   if (last && !here) here = { ...last, source: "last" }; // a list at once while the browser answers
   draw(root);
   try {
-    here = { ...(await locate()), source: "now" };
+    here = { ...(await locate(asked)), source: "now" };
     status = "nearby_here_now";
     draw(root);
   } catch {
@@ -95,7 +96,7 @@ function row({ entry, km }) {
 export async function markHere(customerId, button) {
   if (button) button.disabled = true; // one fix per tap; a second tap would queue a second edit
   try {
-    const place = await locate();
+    const place = await locate(true);
     await app.put("customer", customerId, { latitude: roundDegrees(place.lat), longitude: roundDegrees(place.lon) });
     toast(t("customer_here_saved"));
   } catch {
