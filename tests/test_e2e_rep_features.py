@@ -67,6 +67,7 @@ def test_new_task_from_the_tasks_tab_offline_shows_at_once_and_syncs_later(live,
     page.click("[data-testid=save-task]")
     page.wait_for_url("**/#/tasks")
     row = page.locator("[data-testid=task-list] [data-testid=task-row]", has_text="Vie näytteet")
+    row.wait_for()  # from the outbox, offline: no sync needed
     assert row.count() == 1 and "Leipomo Kuu" in row.inner_text()
     assert rows(live, Task) == []
     back_online(context, page)
