@@ -74,3 +74,13 @@ test("a put rejected for some fields: the valid ones are queued again, the refus
   assert.deepEqual(remainderOf({ type: "put", fields: { lines: [], total: 1 } }, { errors: { "lines.0.quantity": ["x"] } }),
     { total: 1 });
 });
+
+test("every message key validate.js can answer is in fi.json and en.json", () => {
+  const source = readFileSync(new URL("../../pwa/static/js/validate.js", import.meta.url), "utf8");
+  const keys = new Set(["required", ...[...source.matchAll(/"([a-z]+(?:_[a-z]+)+)"/g)].map((m) => m[1])]);
+  assert.ok(keys.has("invalid_email") && keys.has("one_line"));
+  for (const lang of ["fi", "en"]) {
+    const strings = JSON.parse(readFileSync(new URL(`../../pwa/static/i18n/${lang}.json`, import.meta.url), "utf8"));
+    assert.deepEqual([...keys].filter((k) => !(k in strings)), [], lang);
+  }
+});
