@@ -97,7 +97,7 @@ def test_every_screen_runs_under_the_policy(live, phone):
     page.wait_for_selector("[data-testid=today-visits]")
     for route in ["customers", f"customers/{customer_id}", f"customers/{customer_id}/edit",
                   f"customers/{customer_id}/visit", f"customers/{customer_id}/plan", "visit", "tasks",
-                  "attention", "settings", "today"]:
+                  "attention", "settings", "nearby", "today"]:
         page.goto(f"{live.url}/#/{route}")
         page.wait_for_selector("#view > *", state="attached")
     assert not problems
