@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from e2e_support import api, login, new_id, wait_synced
+from e2e_support import SHOTS, api, login, new_id, wait_synced
 
 ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "pwa" / "static" / "i18n"
@@ -59,7 +59,8 @@ SCREENS = [("#/today", "[data-testid=today-visits]"), ("#/customers", "[data-tes
            ("#/customers/{cid}", "[data-testid=customer-card]"), ("#/customers/{cid}/edit", "#customer-form"),
            ("#/customers/new", "#customer-form"), ("#/customers/{cid}/visit", "[data-testid=save-visit]"),
            ("#/customers/{cid}/plan", "[data-testid=save-visit]"), ("#/tasks", "[data-testid=task-list]"), ("#/tasks/new", "#view form"),
-           ("#/attention", "[data-testid=rejected]"), ("#/settings", "[data-testid=sync-state]")]
+           ("#/attention", "[data-testid=rejected]"), ("#/settings", "[data-testid=sync-state]"),
+           ("#/nearby", "[data-testid=nearby-locate]")]
 
 VISIBLE_TEXTS = """() => {
   const out = [];
@@ -92,12 +93,20 @@ def seed(live) -> str:
     return cid
 
 
-def walk(page, live, cid) -> list:
+PWA_SHOTS = SHOTS.parent / "pwa"
+
+
+def walk(page, live, cid, shots_as: str = "") -> list:
+    """Every screen's visible texts; with `shots_as` (a language) also a 360x740 screenshot of each."""
     texts = []
     for route, ready in SCREENS:
         page.goto(live.url + "/" + route.format(cid=cid))
         page.wait_for_selector(ready)
         texts += [(route, text) for text in page.evaluate(VISIBLE_TEXTS)]
+        if shots_as:
+            name = re.sub(r"[^a-z]+", "-", route.format(cid="card").lower()).strip("-")
+            PWA_SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(PWA_SHOTS / f"{shots_as}-{name}.png"))
     return texts
 
 
@@ -111,7 +120,7 @@ def test_no_english_on_any_finnish_screen(live, phone, locale):
     page.evaluate("""([id, other]) => import('/static/js/core.js').then(({ app }) =>
         app.put('contact', other, { customer_id: id, name: 'Testi', email: 'eiole@' }))""", [cid, new_id()])
     wait_synced(page)
-    texts = walk(page, live, cid)
+    texts = walk(page, live, cid, shots_as=locale[:2])  # screenshots/pwa/, for a person to look at
     assert len({route for route, _ in texts}) == len(SCREENS)
     if locale == "en-GB":
         assert any(text == "Customers" for _, text in texts)  # the walk does see the app's words
