@@ -35,12 +35,12 @@ def test_a_refused_token_asks_for_the_password_and_the_outbox_survives(live, pho
     page.fill("input[name=phone]", "+358 40 123 4567")
     page.click("#customer-form button[type=submit]")
     page.wait_for_selector("[data-testid=customer-card]")
-    assert page.get_attribute("#sync-pill", "data-pending") == "1"
+    page.wait_for_selector("#sync-pill[data-pending='1']", state="attached")  # the pill counts the outbox a moment later
 
     end_tokens(live, live.users["rep1"], how)
     context.set_offline(False)  # the app syncs by itself, and the server answers 401
     page.wait_for_selector("[data-testid=login-again]")
-    assert page.get_attribute("#sync-pill", "data-pending") == "1"
+    page.wait_for_selector("#sync-pill[data-pending='1']", state="attached")
     assert page.input_value("input[name=email]") == "rep1@example.com"
     assert phone_on_server(live, customer_id) is None
 

@@ -38,7 +38,7 @@ def test_offline_create_customer_and_log_visit_then_sync(live, phone):
     page.fill("[data-testid=visit-notes]", "Tilasivat uutuuskakkuja kokeiluun.")
     page.click("[data-testid=save-visit]")
     page.wait_for_selector("[data-testid=timeline-activity]")
-    assert page.get_attribute("#sync-pill", "data-pending") == "2"
+    page.wait_for_selector("#sync-pill[data-pending='2']", state="attached")  # counted a moment after the save
 
     # Still offline, after a reload (and a fresh start of the app): both are there.
     page.reload()

@@ -92,7 +92,7 @@ def test_expired_login_asks_again_and_keeps_the_outbox(live, phone):
     page.click("#customer-form button[type=submit]")
     page.click("#sync-pill")
     page.wait_for_selector("#banner[data-kind=auth]")
-    assert page.get_attribute("#sync-pill", "data-pending") == "1"
+    page.wait_for_selector("#sync-pill[data-pending='1']", state="attached")  # counted a moment after the save
     page.click("#sync-pill")  # takes the rep to the login screen
     page.wait_for_selector("#login-form")
     page.fill("input[name=password]", PASSWORD)
@@ -115,7 +115,7 @@ def test_logout_warns_about_unsynced_changes(live, phone):
     page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
     page.click("[data-testid=logout]")
     assert messages and "1" in messages[0]
-    assert page.get_attribute("#sync-pill", "data-pending") == "1"  # still logged in, nothing lost
+    page.wait_for_selector("#sync-pill[data-pending='1']", state="attached")  # still logged in, nothing lost
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-testid=logout]")
     page.wait_for_selector("#login-form")
