@@ -6,9 +6,7 @@ pull to the end (cursor paging), push a batch of 1-20 ops (creates, and edits of
 with seq), read their calendar feed. It prints ops/s and p50/p95/p99 latency per request kind and
 the errors, then checks that every pushed value is in a full pull (0 lost), and finally the
 4-worker/1-worker throughput ratio. `--ceiling` also measures the one version counter's write
-ceiling: tiny pushes at growing concurrency, and the bare counter-row transaction in SQL.
-  e.g. .venv/bin/python scripts/loadtest.py --ceiling --database-url postgresql+psycopg://user@host/postgres
-"""
+ceiling: tiny pushes at growing concurrency, and the bare counter-row transaction in SQL."""
 import argparse
 import http.client
 import json

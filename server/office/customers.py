@@ -193,9 +193,7 @@ def contact_new(customer_id):
 @role_required("service")
 def contact_edit(customer_id, contact_id):
     customer_id, contact_id = str(customer_id), str(contact_id)
-    current, _row = _wire("contact", contact_id, customer_id)
-    if current is None:
-        abort(404)
+    current = _contact_of(customer_id, contact_id)
     values = forms.submitted(request.form, forms.CONTACT_FIELDS)
     fields = forms.changes(values, current)
     if fields:
@@ -210,9 +208,15 @@ def contact_edit(customer_id, contact_id):
 @role_required("service")
 def contact_delete(customer_id, contact_id):
     customer_id, contact_id = str(customer_id), str(contact_id)
-    current, _row = _wire("contact", contact_id, customer_id)
-    if current is None:
-        abort(404)
+    current = _contact_of(customer_id, contact_id)
     outcome = writes.delete("contact", contact_id)
     flash(_("Contact %(name)s deleted.", name=current["name"]) if outcome.ok else outcome.message)
     return redirect(url_for("office.customer", customer_id=customer_id) + "#contacts")
+
+
+def _contact_of(customer_id: str, contact_id: str) -> dict:
+    """The contact's stored wire values, if it is this customer's; else 404."""
+    current, _row = _wire("contact", contact_id, customer_id)
+    if current is None:
+        abort(404)
+    return current
