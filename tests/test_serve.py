@@ -90,6 +90,16 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def handles(pid: int, signum: int) -> bool:
+    """True once the process has a handler of its own for signum (/proc's SigCgt mask)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+    return bool(caught >> (signum - 1) & 1)
+
+
 def running_server(tmp_path, **extra):
     """Start the supervisor; return (process, base URL, {"web": pid, "loop": pid, "workers": [pids]})."""
     env = serve_env(tmp_path, **extra)
@@ -102,6 +112,10 @@ def running_server(tmp_path, **extra):
     assert len(web) == 1 and len(loop) == 1, kids
     deadline = time.monotonic() + STARTUP
     while len(children(web[0])) < 2 and time.monotonic() < deadline:  # both workers booted
+        time.sleep(0.1)
+    # The loop takes SIGTERM only once the app is imported; a stop before that ends it by the default
+    # action (harmless, nothing has started) and the test could not see it stop its own way.
+    while not handles(loop[0], signal.SIGTERM) and time.monotonic() < deadline:
         time.sleep(0.1)
     return proc, base, {"web": web[0], "loop": loop[0], "workers": sorted(children(web[0]))}
 
