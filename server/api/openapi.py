@@ -126,7 +126,9 @@ def sync_paths(spec: dict) -> None:
              "description": "The last version seen; beyond the server's newest → 400."},
             {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 500}}],
         "responses": {"200": ok("A page of changes", obj({"changes": {"type": "array", "items": change}, "cursor": INT,
-                                                          "more": {"type": "boolean"}})),
+                                                          "more": {"type": "boolean"}},
+                                                         {"latest": {**INT, "description": "The server's newest version "
+                                                                     "when the page was read (for a progress estimate)"}})),
                       **errors(400, 401),
                       "410": ok("The cursor is older than pruned deletes (code `resync_required`): pull from "
                                 "cursor 0 again, keeping the outbox", ref("Error"))}}}

@@ -104,4 +104,6 @@ def pull(session, actor, cursor: int, limit: int) -> dict:
     if cursor and cursor < (horizon := pruned_horizon(session)):
         raise ResyncRequired(f"Changes up to version {horizon} were pruned from the server, and the cursor "
                              f"{cursor} is older: pull again from cursor 0 (a full resync), keeping the outbox.")
-    return {"changes": changes, "cursor": new_cursor, "more": more}
+    # `latest` lets a phone on a long first sync show "about how many": the share of versions it has
+    # covered so far, at no cost (the counter is read above anyway).
+    return {"changes": changes, "cursor": new_cursor, "more": more, "latest": high}
