@@ -20,7 +20,8 @@ from datetime import datetime, timedelta, timezone
 
 from bench_common import (Watch, build_app, database_label, dispose, fresh_databases, load_ops, make_user,
                           peak_memory, server_url_from_env, verdict)
-from sqlalchemy import Date, DateTime, select
+from bench_sync_raw import raw_driver_insert, raw_insert, raw_select_json
+from sqlalchemy import select
 
 from server.demo import names as N
 from server.demo.build import Builder
@@ -149,56 +150,6 @@ def push_part(url, n_ops: int, profile: bool, seed: int):
     return n_ops // BATCH * BATCH, watch, statuses, surprises, before, rows
 
 
-def _seed(conn, before: dict) -> None:
-    """Untimed: the users and the rows that were there before the timed pushes."""
-    conn.execute(User.__table__.insert(), before["user"])
-    for entity, seed_rows in before.items():
-        if entity != "user":
-            conn.execute(ENTITIES[entity].table.insert(), seed_rows)
-    conn.commit()
-
-
-def raw_insert(url, before: dict, rows: dict) -> tuple:
-    app = build_app(url)
-    with app.app_context(), db.engine.connect() as conn:
-        _seed(conn, before)
-        start = time.perf_counter()
-        for entity in RECORDS:  # parents first: the foreign keys are checked
-            table = ENTITIES[entity].table
-            for i in range(0, len(rows[entity]), BATCH):
-                conn.execute(table.insert(), rows[entity][i:i + BATCH])
-                conn.commit()
-        seconds = time.perf_counter() - start
-    dispose(app)
-    return sum(len(r) for r in rows.values()), seconds
-
-
-def raw_driver_insert(url, before: dict, rows: dict) -> tuple:
-    """The leanest bulk insert of the same rows: the driver's executemany, each value converted by
-    its column type's own bind processor inside the timed part. Our push writes its records this
-    way, so this is the baseline that flatters it least."""
-    app = build_app(url)
-    with app.app_context(), db.engine.connect() as conn:
-        _seed(conn, before)
-        dialect = conn.dialect
-        start = time.perf_counter()
-        for entity in RECORDS:
-            table = ENTITIES[entity].table
-            compiled = table.insert().compile(dialect=dialect)
-            names = list(compiled.positiontup or compiled.bind_names.values())
-            procs = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
-            for i in range(0, len(rows[entity]), BATCH):
-                params = [tuple(p(row[n]) if p and row[n] is not None else row[n] for n, p in zip(names, procs))
-                          for row in rows[entity][i:i + BATCH]]
-                if not compiled.positiontup:  # a named paramstyle (psycopg): dicts by bind name
-                    params = [dict(zip(names, values)) for values in params]
-                conn.exec_driver_sql(compiled.string, params)
-                conn.commit()
-        seconds = time.perf_counter() - start
-    dispose(app)
-    return sum(len(r) for r in rows.values()), seconds
-
-
 def load_pull_data(app, n_customers: int, seed: int):
     """n customers with one contact each and 2.5 n visits, written through apply_ops as a manager."""
     with app.app_context():
@@ -230,25 +181,6 @@ def pull_all(client, headers, watch):
         cursor = body["cursor"]
         if not body["more"]:
             return counts, pages, size
-
-
-def raw_select_json(app):
-    """One SELECT per table of the columns a pull sends, rows as dicts (dates as text), json.dumps."""
-    count = size = 0
-    with app.app_context(), db.engine.connect() as conn:
-        for entity in RECORDS:
-            table = ENTITIES[entity].table
-            names = ("id", "version", "deleted", "created_at", "updated_at") + ENTITIES[entity].fields
-            dated = [i for i, name in enumerate(names) if isinstance(table.c[name].type, (DateTime, Date))]
-            out = []
-            for row in conn.execute(select(*[table.c[name] for name in names])):
-                values = list(row)
-                for i in dated:
-                    if values[i] is not None:
-                        values[i] = values[i].isoformat()
-                out.append(dict(zip(names, values)))
-            count, size = count + len(out), size + len(json.dumps(out))
-    return count, size
 
 
 def main() -> None:
