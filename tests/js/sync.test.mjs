@@ -110,7 +110,7 @@ test("a sync pushes the outbox, then pulls, and the phone ends with the server's
   assert.deepEqual((await p.store.all("customer")).map((r) => [r.id, r.version]).sort(), [["c-mine", 2], ["c-server", 1]]);
   assert.equal(await p.store.getMeta("cursor"), 3);
   assert.equal(await p.store.getMeta("last_sync"), 1_000_000);
-  assert.deepEqual({ ...state, lastError: state.lastError }, { status: "idle", pending: 0, lastSync: 1_000_000, lastError: null, nextRetryAt: null });
+  assert.deepEqual({ ...state, lastError: state.lastError }, { status: "idle", pending: 0, lastSync: 1_000_000, lastError: null, nextRetryAt: null, progress: null });
   assert.ok(p.states.some((s) => s.status === "syncing"));
   assert.deepEqual(p.changes, [["contact", "customer"], ["contact", "customer"]], "one pull page, then the settled push");
 });

@@ -6,6 +6,7 @@ import { ApiError, createApi, readJson } from "./api.js";
 import { SYNC_TAG } from "./constants.js";
 import { ENTITIES } from "./entities.js";
 import { MAX_OPS, wireOp } from "./outbox.js";
+import { PullProgress } from "./pull-progress.js";
 
 export const BACKOFF_START_MS = 5000;
 export const BACKOFF_MAX_MS = 5 * 60 * 1000;
@@ -29,7 +30,8 @@ export class Sync {
     Object.assign(this, { store, outbox, clientId, now, setTimer, clearTimer, onState, onChanges, onResync, random, rules });
     this.rulesAt = null;
     this.api = api || createApi({ fetch, baseUrl, token: () => store.getMeta("token") });
-    this.current = { status: "idle", pending: 0, lastSync: null, lastError: null, nextRetryAt: null };
+    // progress: {done, total} while a pull has more pages to come (total: about, or null), else null.
+    this.current = { status: "idle", pending: 0, lastSync: null, lastError: null, nextRetryAt: null, progress: null };
     this.failures = 0;
     this.timer = null;
     this.running = false;
@@ -118,7 +120,7 @@ export class Sync {
       const at = this.now();
       await this.store.setMeta("last_sync", at);
       this.failures = 0;
-      this.#set({ status: "idle", lastSync: at, lastError: null });
+      this.#set({ status: "idle", lastSync: at, lastError: null, progress: null });
       if (this.intervalMs && !this.stopped) this.#schedule(this.intervalMs, false);
     } catch (err) {
       this.#failed(err);
@@ -136,7 +138,7 @@ export class Sync {
       return;
     }
     this.failures += 1;
-    this.#set({ status: kind === "offline" ? "offline" : "error", lastError: err.message });
+    this.#set({ status: kind === "offline" ? "offline" : "error", lastError: err.message, progress: null });
     if (this.stopped) return;
     const wait = Math.max(backoffDelay(this.failures, this.random), err.retryAfterMs || 0);
     this.#schedule(wait, true);
@@ -162,7 +164,10 @@ export class Sync {
   }
 
   async #pull() {
+    // The cursor is stored in the same transaction as its page's records (db.js applyChanges), so
+    // a run after a dropped network starts at the last page stored: at most one page comes twice.
     let cursor = (await this.store.getMeta("cursor")) ?? 0;
+    const progress = await PullProgress.resume(this.store, cursor);
     let reset = false;
     let resynced = false;
     for (;;) {
@@ -176,6 +181,7 @@ export class Sync {
         resynced = res.status === 410;
         cursor = 0;
         reset = true;
+        progress.restart();
         continue;
       }
       const body = await readJson(res);
@@ -185,6 +191,8 @@ export class Sync {
       this.#changed(reset ? new Set(ENTITIES) : new Set(changes.map((c) => c.entity)));
       reset = false;
       cursor = body.cursor;
+      const shown = await progress.page(changes.length, cursor, body.latest, body.more);
+      if (shown || this.current.progress) this.#set({ progress: shown });
       if (!body.more) break;
     }
     if (resynced) this.onResync(); // the app says so in a short note
