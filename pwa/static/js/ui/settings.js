@@ -6,7 +6,7 @@ import { lang, loadLanguage, serverText, t } from "../i18n.js";
 import { html, toast } from "./dom.js";
 import { fillSyncFields } from "./chrome.js";
 import { refreshProfile } from "./login.js";
-import { notificationsEnabled, setNotifications } from "../notify.js";
+import { restingState, setNotifications, subscribed } from "../notify.js";
 
 export const screen = {
   routes: { "#/settings": {} },
@@ -44,8 +44,8 @@ export function render(_params, root, opts = {}) {
     </section>
     <section class="card">
       <h2>${t("notifications")}</h2>
-      <label class="check-label"><input type="checkbox" id="notify" ${notificationsEnabled() ? "checked" : ""}> ${t("notifications_on")}</label>
-      <p class="muted" id="notify-msg"></p>
+      <label class="check-label"><input type="checkbox" id="notify" data-testid="notify" aria-describedby="notify-msg"> ${t("notifications_on")}</label>
+      <p class="muted" id="notify-msg" data-testid="notify-msg" role="status"></p>
     </section>
     <section class="card">
       <h2>${t("language")}</h2>
@@ -62,10 +62,7 @@ export function render(_params, root, opts = {}) {
   root.querySelector("#copy-cal")?.addEventListener("click", () => {
     navigator.clipboard?.writeText(https).then(() => toast(t("copied")), () => root.querySelector("#cal-url").select());
   });
-  root.querySelector("#notify").addEventListener("change", async (e) => {
-    const message = await setNotifications(e.target.checked);
-    root.querySelector("#notify-msg").textContent = message;
-  });
+  bindReminders(root, Boolean(opts.refresh));
   root.querySelector("#lang").addEventListener("change", async (e) => {
     await app.store.setMeta("lang", e.target.value);
     await loadLanguage(e.target.value);
@@ -76,6 +73,43 @@ export function render(_params, root, opts = {}) {
     refreshProfile().then(() => app.emit("data", ["profile"]));
   }
   return { title: t("tab_settings") };
+}
+
+// The reminders switch shows what is true: off and disabled while the browser blocks notifications
+// (with how to allow them), on only with the permission and a subscription the server has; busy
+// while subscribing; back off with the reason when that fails. Kept across the screen's refreshes.
+let lastMessage = "";
+let busy = null; // while changing: the value being set
+
+function showReminders(root, { on, blocked, message }) {
+  const input = root.querySelector("#notify");
+  input.checked = on;
+  input.disabled = blocked || busy !== null;
+  input.setAttribute("aria-busy", String(busy !== null));
+  root.querySelector("#notify-msg").textContent = busy !== null ? t(busy ? "push_enabling" : "push_disabling") : message || lastMessage;
+}
+
+function bindReminders(root, refresh) {
+  if (!refresh) lastMessage = "";
+  const rest = restingState();
+  showReminders(root, { ...rest, on: busy ?? rest.on });
+  // The permission or the subscription may have gone since (site settings, cleared data): check.
+  if (busy === null && rest.on) subscribed().then((on) => !on && busy === null && showReminders(root, { ...restingState(), on }));
+  root.querySelector("#notify").addEventListener("change", async (e) => {
+    busy = e.target.checked;
+    showReminders(root, { on: e.target.checked, blocked: false });
+    let state;
+    try {
+      state = await setNotifications(e.target.checked);
+    } catch (err) {
+      console.warn("reminders switch", err);
+      state = { on: false, blocked: false, message: t("push_failed_reason", { reason: t("push_service_failed") }) };
+    }
+    busy = null;
+    lastMessage = state.message;
+    const view = document.getElementById("view"); // a refresh may have drawn the screen again meanwhile
+    if (view.querySelector("#notify")) showReminders(view, state);
+  });
 }
 
 async function logout() {
