@@ -14,6 +14,7 @@ import { Sync, autoSync, requestBackgroundSync } from "./sync.js";
 
 export { ENTITIES };
 const RELOAD_DEBOUNCE_MS = 200;
+const RELOAD_MAX_WAIT_MS = 1500; // a long pull still shows what has landed, this often
 
 class AppState {
   constructor() {
@@ -81,14 +82,18 @@ class AppState {
   markDirty(entities) {
     for (const e of entities) this.dirty.add(e);
     clearTimeout(this.reloadTimer);
-    // Initial sync stores hundreds of pages: reload once they settle, not after every page.
-    this.reloadTimer = setTimeout(() => this.flushDirty(), RELOAD_DEBOUNCE_MS);
+    // Initial sync stores hundreds of pages: reload once they settle, not after every page, but
+    // at least every RELOAD_MAX_WAIT_MS, so customers pulled so far list and open mid-sync.
+    this.dirtySince ??= Date.now();
+    const wait = Math.min(RELOAD_DEBOUNCE_MS, this.dirtySince + RELOAD_MAX_WAIT_MS - Date.now());
+    this.reloadTimer = setTimeout(() => this.flushDirty(), Math.max(0, wait));
   }
 
   async flushDirty() {
     clearTimeout(this.reloadTimer);
     const entities = [...this.dirty];
     this.dirty.clear();
+    this.dirtySince = null;
     this.reloading += 1; // until the records are in memory, a finished sync is not yet on screen
     let topics;
     try {

@@ -6,6 +6,7 @@ import { loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { buildRoutes, buildTabs, holds, matchRoute, refreshes } from "./screens.js";
 import { renderChrome, renderTabs } from "./ui/chrome.js";
 import { toast } from "./ui/dom.js";
+import { installProgress } from "./ui/progress.js";
 import * as today from "./ui/today.js";
 import * as customers from "./ui/customers.js";
 import * as card from "./ui/card.js";
@@ -100,6 +101,7 @@ export async function boot() {
   }
   renderTabs(TABS);
   app.on(onAppEvent);
+  installProgress(); // a long first sync's "records so far of about how many", over every screen
   window.addEventListener("hashchange", render);
   history.scrollRestoration = "manual"; // restoreScroll() decides, after the screen is drawn
   window.addEventListener("scroll", () => {
