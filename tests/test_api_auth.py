@@ -15,7 +15,8 @@ def test_login_gives_a_token_and_me_describes_the_user(client, make_user):
     assert r.status_code == 201
     assert r.json["user"] == {"id": user.id, "email": "liisa@example.com", "name": "Liisa Myyjä", "role": "rep"}
     me = client.get("/api/me", headers={"Authorization": f"Bearer {r.json['token']}"}).json
-    assert set(me) == {"id", "email", "name", "role", "calendar_url"} and me["name"] == "Liisa Myyjä"
+    assert set(me) == {"id", "email", "name", "role", "calendar_url", "people"} and me["name"] == "Liisa Myyjä"
+    assert me["people"] == {user.id: "Liisa Myyjä"}, "colleagues' names by id (a conflict says who changed the field)"
     assert me["calendar_url"].startswith("http") and user.id in me["calendar_url"]
 
 

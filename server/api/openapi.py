@@ -190,7 +190,8 @@ def account_paths(spec: dict) -> None:
         "delete": {"summary": "Revoke the presented token", "responses": {"204": ok("Revoked"), **errors(401)}}}
     me = deepcopy(USER)
     me["required"].append("calendar_url")
-    me["properties"].update(calendar_url=URL, team_calendar_url=URL)
+    me["properties"].update(calendar_url=URL, team_calendar_url=URL,
+                            people={"type": "object", "additionalProperties": STR, "description": "Active users' names by id"})
     paths["/api/me"] = {"get": {"summary": "The logged-in user and calendar URL",
                                 "responses": {"200": ok("User", me), **errors(401)}}}
     paths["/api/me/calendar"] = {"get": {"summary": "Calendar feed links (https, webcal; team feed for managers)",
