@@ -33,7 +33,7 @@ export function indexCustomers(customers, contacts, activities) {
   }
   for (const entry of byId.values()) {
     const d = entry.record.data;
-    entry.key = searchKey([d.name, d.city, ...entry.contacts.map((c) => c.data.name)].join(" "));
+    entry.key = searchKey([d.name, d.city, ...entry.contacts.map((c) => c.data.name), d.business_id, phoneKey(d.phone)].join(" "));
   }
   return byId;
 }
@@ -55,11 +55,17 @@ export function overdueDays(segment, lastContact, intervals = DEFAULT_INTERVALS,
   return Math.floor((now - Date.parse(lastContact)) / DAY_MS - days);
 }
 
-/** Filter customers for the search screen; `query` words must all appear (any order). */
-export function searchCustomers(index, { query = "", segment = "", lightFilter = "", intervals, now, limit = 50 }) {
+/**
+ * Filter customers for the search screen; `query` words must all appear (any order). With
+ * `ownerFirst` (a user id) that user's customers come first: the first `own` of `items` are theirs.
+ * One pass over the index either way: `total` and `ownTotal` count every match, not just the page.
+ */
+export function searchCustomers(index, { query = "", segment = "", lightFilter = "", intervals, now, limit = 50, ownerFirst = null }) {
   const words = searchKey(query).split(/\s+/).filter(Boolean);
   const out = [];
+  const others = [];
   let total = 0;
+  let ownTotal = 0;
   for (const entry of index.values()) {
     const d = entry.record.data;
     if (d.archived) continue;
@@ -67,9 +73,86 @@ export function searchCustomers(index, { query = "", segment = "", lightFilter =
     if (words.length && !words.every((w) => entry.key.includes(w))) continue;
     if (lightFilter && light(d.segment, entry.lastContact, intervals, now) !== lightFilter) continue;
     total += 1;
-    if (out.length < limit) out.push(entry);
+    const mine = ownerFirst && d.owner_id === ownerFirst;
+    if (mine) ownTotal += 1;
+    const into = ownerFirst && !mine ? others : out;
+    if (into.length < limit) into.push(entry);
   }
-  return { items: out, total };
+  const own = ownerFirst ? out.length : 0;
+  return { items: ownerFirst ? out.concat(others).slice(0, limit) : out, total, own, ownTotal };
+}
+
+/** A phone number's search forms: as typed, digits only, and Finnish national (+358 40… -> 040…). */
+function phoneKey(phone) {
+  if (!phone) return "";
+  const digits = String(phone).replace(/[^\d+]/g, "");
+  return [phone, digits, digits.startsWith("+358") ? `0${digits.slice(4)}` : ""].join(" ");
+}
+
+/**
+ * Why a search row matched when its name alone does not explain the query: the field whose text
+ * holds most of the words the name lacks ({field: "contact"|"business_id"|"phone"|"city", text}),
+ * or null. Only the rows on screen are asked, so the search itself stays one key test per customer.
+ */
+export function matchReason(entry, query) {
+  const words = searchKey(query).split(/\s+/).filter(Boolean);
+  const nameKey = searchKey(entry.record.data.name);
+  const rest = words.filter((w) => !nameKey.includes(w));
+  if (!rest.length) return null;
+  const d = entry.record.data;
+  let best = null;
+  let most = 0;
+  const fields = [...entry.contacts.map((c) => ["contact", c.data.name]), ["business_id", d.business_id],
+    ["phone", d.phone], ["city", d.city]];
+  for (const [field, text] of fields) {
+    if (!text) continue;
+    const key = field === "phone" ? searchKey(phoneKey(text)) : searchKey(text);
+    const n = rest.filter((w) => key.includes(w)).length;
+    if (n > most) [best, most] = [{ field, text: String(text) }, n];
+  }
+  return best;
+}
+
+/**
+ * Where the query's words are in `text`, as [start, end) ranges of the text as written (merged,
+ * in order), for <mark>. Compared the way the search compares (case and accents ignored); with
+ * `digits` only digits and + count, so "40123" is found in "+358 40 123 4567".
+ */
+export function matchRanges(text, query, { digits = false } = {}) {
+  const words = searchKey(query).split(/\s+/).filter(Boolean);
+  if (!text || !words.length) return [];
+  let key = "";
+  const from = []; // key index -> index in text
+  const to = [];
+  let i = 0;
+  for (const ch of String(text)) {
+    const k = digits ? (/[\d+]/.test(ch) ? ch : "") : searchKey(ch);
+    for (let j = 0; j < k.length; j += 1) {
+      from.push(i);
+      to.push(i + ch.length);
+    }
+    key += k;
+    i += ch.length;
+  }
+  const ranges = [];
+  for (const w of words) {
+    const plain = digits ? w.replace(/[^\d+]/g, "") : w;
+    // A number typed the Finnish way (040…) is found in one written +358 40….
+    const needles = digits && /^0\d/.test(plain) ? [plain, `+358${plain.slice(1)}`] : [plain];
+    for (const needle of needles.filter(Boolean)) {
+      for (let at = key.indexOf(needle); at >= 0; at = key.indexOf(needle, at + 1)) {
+        ranges.push([from[at], to[at + needle.length - 1]]);
+      }
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const merged = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push([...r]);
+  }
+  return merged;
 }
 
 /** The Today screen's three lists for one user and one local day. */

@@ -30,6 +30,7 @@ export function render(_params, root, opts = {}) {
       </div>
       <p class="count-bar"><span class="muted grow" id="count" data-testid="result-count"></span>
         <a class="button" href="#/nearby" data-testid="nearby-link">${t("nearby")}</a></p>
+      <p class="muted refine" id="refine" data-testid="refine" hidden></p>
       <ul class="list" id="results" data-testid="customer-results"></ul>
       <a class="fab" href="#/customers/new" aria-label="${t("new_customer")}">+</a>`;
     root.querySelector("#q").addEventListener("input", (e) => { filters.query = e.target.value; draw(root); });
@@ -40,9 +41,14 @@ export function render(_params, root, opts = {}) {
   return { title: t("tab_customers") };
 }
 
+// The count says what the list is (all customers, or the matches of a query); when the list stops
+// at its 50 rows a hint asks for more letters. Rows say why they matched (see customerRow).
 function draw(root) {
   const { items, total } = searchCustomers(app.customerIndex(), { ...filters, intervals: app.intervals, now: Date.now() });
-  root.querySelector("#results").innerHTML = html`${items.map((entry) => customerRow(entry))}`;
-  root.querySelector("#count").textContent = total > items.length
-    ? t("showing_n_of_m", { n: items.length, m: total }) : t("n_customers", { n: total });
+  const query = filters.query.trim();
+  root.querySelector("#results").innerHTML = html`${items.map((entry) => customerRow(entry, "", { query }))}`;
+  root.querySelector("#count").textContent = query ? t("n_matches", { count: total }) : t("n_customers", { n: total });
+  const refine = root.querySelector("#refine");
+  refine.hidden = total <= items.length;
+  refine.textContent = refine.hidden ? "" : t("refine_search", { n: items.length, m: total });
 }

@@ -1,20 +1,41 @@
 // Small pieces several screens show: a customer row with its light, a task row, a visit row.
 import { app } from "../core.js";
 import { t } from "../i18n.js";
-import { fmtDate, fmtDateTime, html, raw } from "./dom.js";
-import { light } from "../domain.js";
+import { esc, fmtDate, fmtDateTime, html, raw } from "./dom.js";
+import { light, matchRanges, matchReason } from "../domain.js";
 
 export function lightDot(entry) {
   const colour = light(entry.record.data.segment, entry.lastContact, app.intervals);
   return html`<span class="light light-${colour}" title="${t(`light_${colour}`)}" data-light="${colour}"></span>`;
 }
 
-export function customerRow(entry, extra = "") {
+/**
+ * A customer's row. With `query` (a search) the matched words are marked, and when the name does
+ * not explain the match the row says what did ("Yhteyshenkilö: Matti Virtanen"); `href` sends the
+ * tap elsewhere than the card (the visit picker opens the visit form).
+ */
+export function customerRow(entry, extra = "", { query = "", href = `#/customers/${entry.record.id}` } = {}) {
   const d = entry.record.data;
-  return html`<li><a class="row" href="#/customers/${entry.record.id}" data-testid="customer-row">
-    ${raw(lightDot(entry))}<span class="grow"><strong>${d.name}</strong>
-    <small>${[d.city, d.segment && `${t("segment")} ${d.segment}`].filter(Boolean).join(" · ")}${extra}</small></span>
+  const mark = (text, opts) => (query ? marked(String(text), matchRanges(String(text), query, opts)) : text);
+  const why = query ? matchReason(entry, query) : null;
+  const place = [d.city ? mark(d.city) : "", d.segment ? `${t("segment")} ${d.segment}` : ""].filter((part) => part !== "");
+  return html`<li><a class="row" href="${href}" data-testid="customer-row">
+    ${raw(lightDot(entry))}<span class="grow"><strong>${mark(d.name)}</strong>
+    <small>${place.map((part, i) => html`${i ? " · " : ""}${part}`)}${extra}</small>
+    ${why && why.field !== "city" ? html`<small class="why" data-testid="match-reason">${t(why.field)}: ${mark(why.text,
+    { digits: why.field === "phone" })}</small>` : ""}</span>
     ${entry.record.pending ? raw(`<span class="badge">${t("pending")}</span>`) : ""}</a></li>`;
+}
+
+/** `text` escaped, with each [start, end) range in <mark>. */
+function marked(text, ranges) {
+  let out = "";
+  let at = 0;
+  for (const [start, end] of ranges) {
+    out += `${esc(text.slice(at, start))}<mark>${esc(text.slice(start, end))}</mark>`;
+    at = end;
+  }
+  return raw(out + esc(text.slice(at)));
 }
 
 export function customerName(id) {

@@ -36,25 +36,33 @@ export function render(params, root) {
   const title = d.title || visitTitle(customer.data.name, site, t(`purpose_${d.type}`));
   const start = d.starts_at ? new Date(d.starts_at) : planning ? nextMorning() : new Date();
   const contacts = app.childrenOf("contact", customerId);
+  // At 360x740 the notes come first and Save stays in sight (a bar held at the screen's bottom while
+  // the form is longer than the screen): a visit is logged with no scroll; the rest is optional.
   root.innerHTML = html`
     <form class="form card" id="visit-form" novalidate data-testid="visit-form">
       <p class="muted">${customer.data.name}</p>
+      ${planning ? "" : html`<label>${t("notes")}<textarea name="notes" rows="4" data-testid="visit-notes"
+        autocapitalize="sentences" enterkeyhint="enter" inputmode="text" autofocus>${d.notes ?? ""}</textarea></label>`}
       <label>${t("type")}<select name="type">${options(TYPES, d.type, (v) => t(`type_${v}`))}</select></label>
-      <label>${t("title")}<input name="title" maxlength="200" value="${title}" data-auto="${d.title ? "" : "1"}"></label>
+      <label>${t("title")}<input name="title" maxlength="200" value="${title}" data-auto="${d.title ? "" : "1"}"
+        enterkeyhint="next"></label>
       <div class="two"><label>${t("date")}<input name="date" type="date" value="${localDay(start)}" required></label>
         <label>${t("time")}<input name="time" type="time" value="${hhmm(start)}" required></label></div>
       ${contacts.length ? html`<label>${t("contact")}<select name="contact_id">
         ${options(["", ...contacts.map((c) => c.id)], d.contact_id || "", (v) => (v ? app.get("contact", v)?.data.name : "–"))}</select></label>` : ""}
       ${planning ? "" : html`
-      <label>${t("notes")}<textarea name="notes" rows="5" data-testid="visit-notes" autofocus>${d.notes ?? ""}</textarea></label>
-      <label>${t("outcome")}<input name="outcome" maxlength="500" value="${d.outcome ?? ""}"></label>
-      <label>${t("next_step")}<input name="next_step" maxlength="500" value="${d.next_step ?? ""}"></label>
+      <label>${t("outcome")}<input name="outcome" maxlength="500" value="${d.outcome ?? ""}" enterkeyhint="next"></label>
+      <label>${t("next_step")}<input name="next_step" maxlength="500" value="${d.next_step ?? ""}" enterkeyhint="next"></label>
       <label class="check-label"><input type="checkbox" name="make_task"> ${t("next_step_as_task")}</label>
       <label>${t("task_due")}<input name="task_due" type="date" value="${addDays(localDay(), 7)}"></label>`}
       <p class="error" id="visit-error" role="alert"></p>
-      <div class="actions"><button class="primary" type="submit" data-testid="save-visit">${planning ? t("plan_save") : t("save")}</button>
+      <div class="actions save-bar"><button class="primary" type="submit" data-testid="save-visit">${planning ? t("plan_save") : t("save")}</button>
         <a class="button" href="#/customers/${customerId}">${t("cancel")}</a></div>
     </form>`;
+  // The router focuses the screen after drawing it; the notes take the focus right after, still in
+  // the tap that opened the form (the picker focused a field inside the tap, so the keyboard is up).
+  const notes = root.querySelector("[data-testid=visit-notes]");
+  if (notes) queueMicrotask(() => notes.focus({ preventScroll: true }));
   const form = root.querySelector("form");
   form.type.addEventListener("change", () => {
     if (form.title.dataset.auto) form.title.value = visitTitle(customer.data.name, site, t(`purpose_${form.type.value}`));
@@ -101,18 +109,38 @@ async function save(event, { activity, customerId, planning }) {
   location.hash = `#/customers/${customerId}`;
 }
 
+const PICK_LIMIT = 30;
+
+// The list says what it is: the rep's own customers first (labelled), how many match a query, and
+// when only the first 30 show, to type more. A tap on a row focuses a field at once, inside the
+// tap, so a phone opens its keyboard; the form then moves that focus to the notes (see render).
 function pick(root) {
   root.innerHTML = html`
-    <input type="search" id="pick-q" placeholder="${t("search_customers")}" autocomplete="off" data-testid="pick-search">
+    <input type="search" id="pick-q" placeholder="${t("search_customers")}" aria-label="${t("search_customers")}"
+      autocomplete="off" enterkeyhint="search" data-testid="pick-search">
+    <p class="list-head"><strong id="pick-head" data-testid="pick-head"></strong>
+      <span class="muted" id="pick-refine" data-testid="pick-refine" hidden></span></p>
     <ul class="list" id="pick-results"></ul>`;
+  const input = root.querySelector("#pick-q");
   const draw = () => {
-    const query = root.querySelector("#pick-q").value;
-    const { items } = searchCustomers(app.customerIndex(), { query, intervals: app.intervals, limit: 30 });
-    const mine = query ? items : items.filter((e) => e.record.data.owner_id === app.user.id).concat(items.filter((e) => e.record.data.owner_id !== app.user.id));
-    root.querySelector("#pick-results").innerHTML = html`${mine.map((entry) => customerRow(entry))}`
-      .toString().replaceAll(/href="#\/customers\/([\w-]+)"/g, 'href="#/customers/$1/visit"');
+    const query = input.value.trim();
+    const { items, total, own, ownTotal } = searchCustomers(app.customerIndex(),
+      { query, intervals: app.intervals, limit: PICK_LIMIT, ownerFirst: app.user.id });
+    const row = (entry) => customerRow(entry, "", { query, href: `#/customers/${entry.record.id}/visit` });
+    const part = (key, entries) => (entries.length && ownTotal
+      ? html`<li class="section-head" data-testid="${key}">${t(key)}</li>` : "");
+    root.querySelector("#pick-results").innerHTML = html`${part("section_own", items.slice(0, own))}${items.slice(0, own).map(row)}
+      ${part("section_others", items.slice(own))}${items.slice(own).map(row)}`;
+    root.querySelector("#pick-head").textContent = query ? t("n_matches", { count: total })
+      : ownTotal ? t("search_own_first") : t("n_customers", { count: total });
+    const refine = root.querySelector("#pick-refine");
+    refine.hidden = total <= items.length;
+    refine.textContent = refine.hidden ? "" : t("refine_search", { n: items.length, m: total });
   };
-  root.querySelector("#pick-q").addEventListener("input", draw);
+  input.addEventListener("input", draw);
+  root.querySelector("#pick-results").addEventListener("click", (event) => {
+    if (event.target.closest("a[href]")) input.focus({ preventScroll: true });
+  });
   draw();
   return { title: t("log_visit") };
 }
