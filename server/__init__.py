@@ -47,6 +47,8 @@ def create_app(config=None) -> Flask:
     register_office(app)
     register_cli(app)
     install_observe(app)  # health routes, request log, metrics
+    from .compression import install as install_compression
+    install_compression(app)  # last: its after-request hook runs first, so the log sees wire bytes
     return app
 
 

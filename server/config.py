@@ -81,6 +81,8 @@ class Config:
     LEDGER_RETENTION_DAYS = int(os.environ.get("LEDGER_RETENTION_DAYS", "90"))
     REJECTED_RETENTION_DAYS = int(os.environ.get("REJECTED_RETENTION_DAYS", "180"))  # resolved ones only
     TOMBSTONE_RETENTION_DAYS = int(os.environ.get("TOMBSTONE_RETENTION_DAYS", "180"))
+    # Brotli or gzip answers as the client accepts (server/compression.py); 0 when a proxy in front compresses.
+    COMPRESS_RESPONSES = _env_flag("COMPRESS_RESPONSES", True)
 
     def __init__(self):
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the default SQLite file lives there

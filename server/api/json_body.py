@@ -14,6 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import get_input_stream
 
+from .body_coding import decoded_body
 from .errors import ApiError
 
 
@@ -43,6 +44,10 @@ class CappedRequest(Request):
         body = get_input_stream(self.environ, max_content_length=limit + 1).read()
         if len(body) > limit:
             raise RequestEntityTooLarge()
+        coding = self.headers.get("Content-Encoding", "").strip().lower()
+        if coding and coding != "identity":
+            # The limit holds for what the body decodes to, too (SPEC §4; a zip bomb gets 413).
+            body = decoded_body(body, coding, limit)
         return io.BytesIO(body)
 
 
