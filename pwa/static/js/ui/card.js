@@ -9,13 +9,14 @@ import { mapsHref, telHref, visitTitle } from "../domain.js";
 import { html, fmtDate, fmtDateTime, formData, localDay, addDays, toast } from "./dom.js";
 import { bindTaskToggles, lightDot, taskRow } from "./parts.js";
 import { markHere } from "./nearby.js";
+import { personName } from "./chrome.js";
 import { validate } from "../validate.js";
 
 export const screen = {
   routes: { "#/customers/:id": {} },
   tab: null,
   refresh: {
-    on: ["customer", "contact", "activity", "task", "delivery", "profile"],
+    on: ["customer", "contact", "activity", "task", "delivery", "profile", "conflict"],
     hold: (root) => Boolean(root.querySelector("details[open]")), // keep an add-form and what is typed in it
   },
 };
@@ -54,6 +55,7 @@ export function render({ id }, root, opts = {}) {
     <section class="card" data-testid="customer-card">
       <h2>${entry ? lightDot(entry) : ""} ${d.name}</h2>
       <p class="muted">${[d.kind && t(`kind_${d.kind}`), d.segment && `${t("segment")} ${d.segment}`, d.stage && t(`stage_${d.stage}`)].filter(Boolean).join(" · ")}</p>
+      ${conflictMarks(id, contacts)}
       <div id="call-offer" data-customer="${id}" data-testid="call-offer"></div>
       <div class="reach">
       ${address ? html`<a class="button" href="${mapsHref(address)}" target="_blank" rel="noopener" data-testid="route"
@@ -102,10 +104,38 @@ export function render({ id }, root, opts = {}) {
     bindCalls(root, id);
   }
   showOffer(root.querySelector("#call-offer"));
+  markFields(root, id);
   root.querySelector("#contact-form").addEventListener("submit", (e) => addChild(e, "contact", id));
   root.querySelector("#task-form").addEventListener("submit", (e) => addChild(e, "task", id));
   root.querySelector("#here").addEventListener("click", (e) => markHere(id, e.currentTarget)); // nearby.js
   return { title: d.name };
+}
+
+// Issue 17 item 16: a value of mine that lost to a colleague's edit at the same time is marked on
+// the card, saying who changed it and when (the server met the two edits: the conflict's created_at);
+// restoring stays one tap on Needs attention, where the link goes.
+const FIELD_SHOWN = { phone: "[data-testid=call-customer]", email: "a[href^=mailto]", street: "[data-testid=route]",
+  postal_code: "[data-testid=route]", city: "[data-testid=route]", notes: ".notes", name: "h2" };
+
+function cardConflicts(customerId, contacts = app.childrenOf("contact", customerId)) {
+  const contactIds = new Set(contacts.map((c) => c.id));
+  return app.list("conflict").filter(({ data: c }) => !c.resolved && c.lost_by === app.user.id
+    && ((c.entity === "customer" && c.record_id === customerId) || (c.entity === "contact" && contactIds.has(c.record_id))));
+}
+
+function conflictMarks(customerId, contacts) {
+  return cardConflicts(customerId, contacts).map(({ data: c }) => html`<div class="conflict-mark" role="note"
+    data-testid="conflict-mark" data-field="${c.field}"><strong>⚠ ${c.entity === "contact" ? `${app.get("contact", c.record_id)?.data.name || ""}: ` : ""}${t(c.field)}</strong>
+    <span data-testid="conflict-by">${t("card_conflict", { name: personName(c.kept_by), when: fmtDateTime(c.created_at || c.lost_edited_at),
+      value: c.lost_value ?? "–" })}</span>
+    <a class="button small" href="#/attention">${t("conflict_review")}</a></div>`);
+}
+
+/** Outline the customer's own fields that lost a conflict where the card shows them. */
+function markFields(root, customerId) {
+  for (const { data: c } of cardConflicts(customerId)) {
+    if (c.entity === "customer" && FIELD_SHOWN[c.field]) root.querySelector(`[data-testid=customer-card] ${FIELD_SHOWN[c.field]}`)?.classList.add("conflicted");
+  }
 }
 
 /** Remember which number was dialled (the customer's, or a contact's) and when; offered on return. */

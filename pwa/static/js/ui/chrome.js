@@ -90,3 +90,79 @@ export function renderChrome(activeTab, title) {
   pill.onclick = () => (state.status === "auth" ? (location.hash = LOGIN_ROUTE) : app.startSync());
   fillSyncFields(document.getElementById("view"), summary);
 }
+
+// Issue 17 item 16: a conflict a sync brings (my value lost to a colleague's edit at the same time)
+// is told at once in a notice with a tap to the card, not only counted on the Needs attention tab.
+// The ids already told about are kept on the device, so each conflict is told once.
+const SEEN = "kentta-seen-conflicts";
+
+/** A colleague's name from the profile's `people` (GET /api/me, kept offline); honest when unknown. */
+export function personName(id) {
+  return app.user?.people?.[id] || (id && id === app.user?.id ? app.user.name : t("someone_else"));
+}
+
+/** Pure: the unresolved conflicts lost by `me` not among `seenIds`, and the ids to remember now. */
+export function freshConflicts(conflicts, me, seenIds) {
+  const mine = conflicts.filter((c) => !c.data.resolved && c.data.lost_by === me);
+  const seen = new Set(seenIds);
+  return { fresh: mine.filter((c) => !seen.has(c.id)), remember: mine.map((c) => c.id) };
+}
+
+/** The card a conflict belongs to: its customer's, or the Needs attention list when there is none. */
+export function conflictHref(conflict) {
+  const { entity, record_id: id } = conflict.data;
+  const customerId = entity === "customer" ? id : app.get(entity, id)?.data.customer_id;
+  return customerId ? `#/customers/${customerId}` : "#/attention";
+}
+
+function conflictSentence(conflict) {
+  const { entity, record_id: id, field, kept_by: by } = conflict.data;
+  const d = app.get(entity, id)?.data || {};
+  return t("conflict_notice", { record: d.name || d.title || d.order_no || t(`entity_${entity}`), field: t(field), name: personName(by) });
+}
+
+function noticeConflicts() {
+  const me = app.user?.id;
+  if (!me) return;
+  let seenIds = [];
+  try {
+    seenIds = JSON.parse(localStorage.getItem(SEEN) || "[]");
+  } catch { /* a damaged list: tell again rather than never */ }
+  const { fresh, remember } = freshConflicts(app.list("conflict"), me, seenIds);
+  localStorage.setItem(SEEN, JSON.stringify(remember)); // resolved ones drop out, so it never grows
+  if (fresh.length && !location.hash.startsWith("#/attention")) showNotice(fresh); // that list shows them already
+}
+
+function showNotice(fresh) {
+  let box = document.getElementById("conflict-notice");
+  if (!box) {
+    box = Object.assign(document.createElement("div"), { id: "conflict-notice", className: "notice" });
+    box.setAttribute("role", "status");
+    box.dataset.testid = "conflict-notice";
+    document.body.append(box);
+  }
+  const text = Object.assign(document.createElement("span"), {
+    textContent: fresh.length === 1 ? conflictSentence(fresh[0]) : t("conflict_notice_many", { count: fresh.length }),
+  });
+  const open = Object.assign(document.createElement("a"), {
+    className: "button small", href: fresh.length === 1 ? conflictHref(fresh[0]) : "#/attention", textContent: t("conflict_show"),
+  });
+  open.dataset.testid = "conflict-notice-open";
+  const close = Object.assign(document.createElement("button"), { type: "button", className: "close", textContent: "×" });
+  close.setAttribute("aria-label", t("dismiss"));
+  close.addEventListener("click", hideNotice);
+  box.replaceChildren(text, open, close);
+  box.hidden = false;
+}
+
+function hideNotice() {
+  const box = document.getElementById("conflict-notice");
+  if (box) box.hidden = true;
+}
+
+// Wired here, where the frame is drawn: a pull that changed conflicts (core.js emits "data" with
+// its topics) may bring new ones; moving to another screen (the tap included) puts the notice away.
+app.on((kind, topics) => {
+  if (kind === "data" && (!topics || [...topics].includes("conflict"))) noticeConflicts();
+});
+globalThis.window?.addEventListener("hashchange", hideNotice);
