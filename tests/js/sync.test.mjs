@@ -103,7 +103,7 @@ test("a sync pushes the outbox, then pulls, and the phone ends with the server's
   assert.equal(pushed.body.client_id, "phone-1");
   assert.deepEqual(pushed.body.ops.map((o) => Object.keys(o).sort().join()), Array(2).fill("base_version,edited_at,entity,fields,id,op_id,seq,type"));
   assert.deepEqual(pushed.body.ops.map((o) => o.seq), [1, 2]);
-  assert.deepEqual(pulled.query, { cursor: "0", limit: "500" });
+  assert.deepEqual(pulled.query, { cursor: "0", limit: "500", omit_empty: "1" });
   assert.equal(pulled.headers.Authorization, "Bearer good");
 
   assert.equal(await p.outbox.count(), 0);

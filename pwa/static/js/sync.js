@@ -7,6 +7,7 @@ import { SYNC_TAG } from "./constants.js";
 import { ENTITIES } from "./entities.js";
 import { MAX_OPS, wireOp } from "./outbox.js";
 import { PullProgress } from "./pull-progress.js";
+import { SLIM_PULL, filledChanges } from "./wire.js";
 
 export const BACKOFF_START_MS = 5000;
 export const BACKOFF_MAX_MS = 5 * 60 * 1000;
@@ -171,7 +172,7 @@ export class Sync {
     let reset = false;
     let resynced = false;
     for (;;) {
-      const path = `/api/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=${PULL_LIMIT}`;
+      const path = `/api/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=${PULL_LIMIT}&${SLIM_PULL}`;
       const res = await this.api.request("GET", path);
       if ((res.status === 400 || res.status === 410) && cursor !== 0 && !reset) {
         // 400: the server no longer knows our cursor (e.g. it was reset); 410 resync_required: it
@@ -185,7 +186,7 @@ export class Sync {
         continue;
       }
       const body = await readJson(res);
-      const changes = body.changes || [];
+      const changes = filledChanges(body); // empty fields back in (wire.js): stored as a full pull's
       if (body.more && !(body.cursor > cursor)) throw new ApiError("error", "The server's cursor did not advance");
       await this.store.applyChanges(changes, body.cursor, { reset });
       this.#changed(reset ? new Set(ENTITIES) : new Set(changes.map((c) => c.entity)));
