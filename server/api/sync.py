@@ -8,6 +8,7 @@ from ..observe.metrics import count_push_results
 from ..sync import envelope, gcpause
 from ..sync.pull import CursorError, ResyncRequired, pull
 from ..sync.push import Push
+from ..sync.slim import slim
 from .auth import auth_required
 from .errors import ApiError, validation_error
 from .json_body import json_body, json_response
@@ -67,7 +68,10 @@ def pull_view():
         # A page is thousands of short-lived dicts: encoded while the cycle collector is paused,
         # they die by reference counting instead of being walked by a full collection.
         with gcpause.paused():
-            return current_app.json.response(pull(db.session, g.actor, cursor, limit))
+            page = pull(db.session, g.actor, cursor, limit)
+            if request.args.get("omit_empty") == "1":  # the app's opt-in: empty fields left out (sync/slim.py)
+                page = slim(page)
+            return current_app.json.response(page)
     except CursorError as err:
         raise ApiError(400, str(err), "bad_cursor")
     except ResyncRequired as err:  # the cursor predates pruned tombstones (server/maintenance/prune.py)
