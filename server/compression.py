@@ -8,8 +8,8 @@ leaves to the app:
   If-None-Match (the views compare their own tags: the calendar feed, /api/rules, static files
   answer 304 themselves, before building a body), and a 304 names the tag the client holds.
 - A cache of compressed bytes for responses whose strong ETag names their content (static
-  files, the manifest, /api/rules, a calendar feed): those compress once, at the best level,
-  instead of at every request. Pulls carry no ETag and compress at the levels measured by
+  files, the manifest, /api/rules, a calendar feed): those compress once (files at the best
+  level), not at every request. Pulls carry no ETag and compress at the levels measured by
   scripts/bench_wire.py (README "Compression").
 - A record's version ETag (REST, `"12"`) is an If-Match token, not a cache validator; those
   answers (one record, ~1 KB) stay identity so the token keeps its documented form.
@@ -22,7 +22,7 @@ from collections import OrderedDict
 import zlib
 
 import brotli
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_compress import Compress
 
 ALGORITHMS = ("br", "gzip")  # br first: on equal q the first listed wins; every browser since 2017 has it
@@ -31,9 +31,9 @@ _VERSION_TAG = re.compile(r'^"[0-9]+"$')
 _ORIGINAL_INM = "kentta.if_none_match"
 _ACCEPT_ENCODING = "HTTP_ACCEPT_ENCODING"  # a request header, not a setting (tests/test_deploy.py)
 
-# Cached entries compress once, so they may take the slow best levels (brotli 11 is ~100x slower
-# than 4, gzip 9 barely slower than 6).
-_CACHED_LEVELS = {"br": 11, "gzip": 9}
+# Files change only with a deploy, so they take the slow best levels (brotli 11 is ~200x slower
+# than 5 and 15 % smaller); a calendar feed changes with every visit, so it takes the served ones.
+_FILE_LEVELS = {"br": 11, "gzip": 9}
 _CACHEABLE_MAX = 4 * 1024 * 1024
 
 MIMETYPES = ["text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
@@ -50,7 +50,7 @@ def install(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", list(ALGORITHMS))
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", list(ALGORITHMS))
     app.config.setdefault("COMPRESS_LEVEL", 6)      # gzip; measured in README "Compression"
-    app.config.setdefault("COMPRESS_BR_LEVEL", 4)   # brotli; 5+ costs more time than it saves bytes on 3G
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)   # brotli: 4 -> 5 is 6 % fewer bytes for +2 ms a page; 9+ costs 10x
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)  # below a packet, compression only adds a header
     app.config["COMPRESS_REGISTER"] = False  # our hook calls it, with the ETag handling around it
     compress = Compress()
@@ -109,10 +109,12 @@ def _from_cache(cache, response, etag: str, algorithm: str):
     key = (request.path, etag, algorithm)
     body = cache.get(key)
     if body is None:
-        response.direct_passthrough = False  # a static file's body is a file wrapper until read
+        is_file = response.is_streamed  # a static file's body is a file wrapper until read
+        config = current_app.config
+        level = _FILE_LEVELS[algorithm] if is_file else config["COMPRESS_BR_LEVEL" if algorithm == "br" else "COMPRESS_LEVEL"]
+        response.direct_passthrough = False
         raw = response.get_data()
-        body = brotli.compress(raw, quality=_CACHED_LEVELS["br"]) if algorithm == "br" \
-            else _gzip(raw, _CACHED_LEVELS["gzip"])
+        body = brotli.compress(raw, quality=level) if algorithm == "br" else _gzip(raw, level)
         cache.put(key, body)
     elif hasattr(response.response, "close"):
         response.response.close()  # the unread file of a static response
