@@ -58,3 +58,4 @@ def test_a_field_the_server_refuses_does_not_hold_back_the_phone(live, phone):
     rejected.wait_for()
     assert rejected.locator("input[name=business_id]").input_value() == "0112038-9", "the refused value is there to review"
     assert rejected.locator("input[name=phone]").count() == 0, "the phone is not waiting for anything"
+    assert " ".join(rejected.locator("[data-testid=others-sent]").inner_text().split()) == "Muut kentät lähetettiin: Puhelin"

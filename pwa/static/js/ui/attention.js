@@ -52,12 +52,16 @@ function words(messages) {
   return (Array.isArray(messages) ? messages : [messages]).map(serverText).join(" ");
 }
 
-function rejectedItem({ op, result }) {
+// A put refused only in some fields had the rest sent on at once (outbox.js marks the entry with
+// `requeued`, those fields' names): the item says so, so the rep does not enter them again.
+function rejectedItem({ op, result, requeued }) {
   const errors = result?.errors || {};
   const fields = Object.keys({ ...op.fields, ...errors }).filter((k) => k !== "id");
   return html`<li class="card rejected" data-testid="rejected" data-op="${op.op_id}">
     <strong>${recordLabel(op.entity, op.id)}</strong> <small>${t(op.type === "delete" ? "op_delete" : "op_put")}</small>
     ${errors.id ? html`<p class="error">${words(errors.id)}</p>` : ""}
+    ${requeued?.length ? html`<p class="muted" data-testid="others-sent">${t("other_fields_sent")}:
+      ${requeued.map((name) => t(name)).join(", ")}</p>` : ""}
     ${fields.map((name) => html`<label>${t(name)}<input name="${name}" value="${show(op.fields?.[name]) === "–" ? "" : show(op.fields?.[name])}">
       ${errors[name] ? html`<span class="error">${words(errors[name])}</span>` : ""}</label>`)}
     <div class="actions"><button type="button" class="primary" data-action="resend">${t("send_again")}</button>
