@@ -60,7 +60,7 @@ SCREENS = [("#/today", "[data-testid=today-visits]"), ("#/customers", "[data-tes
            ("#/customers/new", "#customer-form"), ("#/customers/{cid}/visit", "[data-testid=save-visit]"),
            ("#/customers/{cid}/plan", "[data-testid=save-visit]"), ("#/tasks", "[data-testid=task-list]"), ("#/tasks/new", "#view form"),
            ("#/attention", "[data-testid=rejected]"), ("#/settings", "[data-testid=sync-state]"),
-           ("#/nearby", "[data-testid=nearby-locate]")]
+           ("#/nearby", "[data-testid=nearby-locate]"), ("#/visit", "[data-testid=pick-head]")]
 
 VISIBLE_TEXTS = """() => {
   const out = [];

@@ -105,6 +105,9 @@ def test_every_tap_target_is_at_least_44_px(live, phone):
             page.fill("[data-testid=pick-search]", "Aalto")
             page.wait_for_selector("#pick-results [data-testid=customer-row]")
             small += [f"{item} (picker)" for item in page.evaluate(SMALL)]
+            page.fill("[data-testid=pick-search]", "pekka")  # found by a contact: the row says so
+            page.wait_for_selector("#pick-results [data-testid=match-reason]")
+            small += [f"{item} (picker, matched by a contact)" for item in page.evaluate(SMALL)]
     # The login screen, logged out.
     page.goto(f"{live.url}/#/settings")
     page.once("dialog", lambda dialog: dialog.accept())
