@@ -11,7 +11,7 @@ import { SLIM_PULL, filledChanges } from "./wire.js";
 
 export const BACKOFF_START_MS = 5000;
 export const BACKOFF_MAX_MS = 5 * 60 * 1000;
-export const PULL_LIMIT = 500;
+export const PULL_LIMIT = 1000;
 const RULES_EVERY_MS = 15 * 60 * 1000;
 export { SYNC_TAG }; // the Background Sync tag sw.js listens for
 
@@ -171,9 +171,10 @@ export class Sync {
     const progress = await PullProgress.resume(this.store, cursor);
     let reset = false;
     let resynced = false;
+    const ask = (from) => this.api.request("GET", `/api/sync/pull?cursor=${encodeURIComponent(from)}&limit=${PULL_LIMIT}&${SLIM_PULL}`);
+    let next = ask(cursor);
     for (;;) {
-      const path = `/api/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=${PULL_LIMIT}&${SLIM_PULL}`;
-      const res = await this.api.request("GET", path);
+      const res = await next;
       if ((res.status === 400 || res.status === 410) && cursor !== 0 && !reset) {
         // 400: the server no longer knows our cursor (e.g. it was reset); 410 resync_required: it
         // pruned deletes older than our cursor, which we may have missed. Start over, once, and
@@ -183,11 +184,16 @@ export class Sync {
         cursor = 0;
         reset = true;
         progress.restart();
+        next = ask(0);
         continue;
       }
       const body = await readJson(res);
       const changes = filledChanges(body); // empty fields back in (wire.js): stored as a full pull's
       if (body.more && !(body.cursor > cursor)) throw new ApiError("error", "The server's cursor did not advance");
+      // Ask for the next page before storing this one: on a thin network its download overlaps
+      // IndexedDB's work. Only that one page is in flight when the network drops.
+      next = body.more ? ask(body.cursor) : null;
+      next?.catch(() => {}); // awaited above next time round; a failed store must not leave it unhandled
       await this.store.applyChanges(changes, body.cursor, { reset });
       this.#changed(reset ? new Set(ENTITIES) : new Set(changes.map((c) => c.entity)));
       reset = false;
