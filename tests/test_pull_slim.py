@@ -97,8 +97,15 @@ def test_the_app_stores_the_same_records_either_way(client, users, tmp_path):
     assert json.dumps(by_slim) == json.dumps(by_full)
 
 
-@pytest.mark.parametrize("value", ["1", "yes", "0"])
+@pytest.mark.parametrize("value", ["1", "0"])
 def test_only_omit_empty_1_opts_in(client, users, value):
     make_customer(client, users.rep_h)
     body = client.get(f"/api/sync/pull?cursor=0&omit_empty={value}", headers=users.rep_h).json
     assert ("fill" in body) is (value == "1")
+
+
+@pytest.mark.parametrize("value", ["yes", "2", "", "AAA"])
+def test_omit_empty_other_than_0_or_1_is_named_in_a_400(client, users, value):
+    response = client.get(f"/api/sync/pull?cursor=0&omit_empty={value}", headers=users.rep_h)
+    assert response.status_code == 400
+    assert response.json["error"]["fields"] == {"omit_empty": ["Must be 0 or 1."]}

@@ -124,11 +124,15 @@ def sync_paths(spec: dict) -> None:
         "parameters": [
             {"name": "cursor", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0},
              "description": "The last version seen; beyond the server's newest → 400."},
-            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 500}}],
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 500}},
+            {"name": "omit_empty", "in": "query", "schema": {"type": "string", "enum": ["0", "1"], "default": "0"},
+             "description": "1: fields at their empty value are left out of `data`; `fill` says what they are."}],
         "responses": {"200": ok("A page of changes", obj({"changes": {"type": "array", "items": change}, "cursor": INT,
                                                           "more": {"type": "boolean"}},
                                                          {"latest": {**INT, "description": "The server's newest version "
-                                                                     "when the page was read (for a progress estimate)"}})),
+                                                                     "when the page was read (for a progress estimate)"},
+                                                          "fill": {"type": "object", "description": "With omit_empty=1: "
+                                                                   "per entity, each field's value when absent"}})),
                       **errors(400, 401),
                       "410": ok("The cursor is older than pruned deletes (code `resync_required`): pull from "
                                 "cursor 0 again, keeping the outbox", ref("Error"))}}}

@@ -64,12 +64,15 @@ def pull_view():
         raise ApiError(400, "The cursor must not be negative.", "bad_cursor")
     if not 1 <= limit <= current_app.config["PULL_MAX_LIMIT"]:
         raise ApiError(400, f"limit must be between 1 and {current_app.config['PULL_MAX_LIMIT']}.", "bad_request")
+    omit_empty = request.args.get("omit_empty", "0")
+    if omit_empty not in ("0", "1"):
+        raise ApiError(400, "omit_empty must be 0 or 1.", "bad_request", {"omit_empty": ["Must be 0 or 1."]})
     try:
         # A page is thousands of short-lived dicts: encoded while the cycle collector is paused,
         # they die by reference counting instead of being walked by a full collection.
         with gcpause.paused():
             page = pull(db.session, g.actor, cursor, limit)
-            if request.args.get("omit_empty") == "1":  # the app's opt-in: empty fields left out (sync/slim.py)
+            if omit_empty == "1":  # the app's opt-in: empty fields left out (sync/slim.py)
                 page = slim(page)
             return current_app.json.response(page)
     except CursorError as err:
