@@ -6,13 +6,14 @@ gives many pages; a page is held back by leaving its route unanswered, never by 
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
-from e2e_support import PASSWORD, api, back_online
+from e2e_support import PASSWORD, SHOTS, api, back_online
 
 from server.demo import load_demo
 
 pytestmark = pytest.mark.e2e
 
 LIMIT = 25
+PWA_SHOTS = SHOTS.parent / "pwa"
 STORE_COUNTS = """async () => {
   const db = await new Promise((ok, fail) => { const r = indexedDB.open('kentta'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
   const out = {};
@@ -103,16 +104,22 @@ def test_a_dropped_network_mid_sync_resumes_at_the_last_page_stored(live, phone)
                                            ("customer", "contact", "activity", "task", "delivery", "conflict")}
 
 
-def test_first_sync_shows_its_progress_and_a_pulled_card_opens_meanwhile(live, phone):
+PROGRESS_TEXT = {"fi-FI": r"^Haetaan tietoja: 75 \/ noin \d", "en-GB": r"^Fetching: 75 of about \d"}
+
+
+@pytest.mark.parametrize("locale", ["fi-FI", "en-GB"])
+def test_first_sync_shows_its_progress_and_a_pulled_card_opens_meanwhile(live, phone, locale):
     demo(live)
-    context, page = phone()
+    context, page = phone(locale=locale)
     pages = SmallPages(page)
     pages.hold_after = 3  # three pages land, the fourth waits until the card has been opened
     start_login(page, live)
     progress = page.locator("[data-testid=sync-progress]")
     progress.wait_for()
-    page.wait_for_function("() => /^Haetaan tietoja: 75 \\/ noin \\d/.test("
+    page.wait_for_function(f"() => /{PROGRESS_TEXT[locale]}/.test("
                            "document.querySelector('[data-testid=sync-progress]').textContent)")
+    PWA_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PWA_SHOTS / f"{locale[:2]}-first-sync-progress.png"))  # for a person to look at
     page.evaluate("location.hash = '#/customers'")  # the app's own navigation, not a reload
     row = page.locator("[data-testid=customer-row]").first
     name = row.locator("strong").inner_text()
