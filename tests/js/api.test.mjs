@@ -33,7 +33,9 @@ test("a request carries the stored token, and JSON only when there is a body", a
   const { api, sent } = setup();
   await api.request("GET", "/api/me");
   await api.request("POST", "/api/push/subscriptions", { body: { endpoint: "https://push.test/1" } });
-  assert.deepEqual(sent[0], { url: "https://kentta.test/api/me", method: "GET", headers: { Authorization: "Bearer good" } });
+  const { signal, ...first } = sent[0];
+  assert.deepEqual(first, { url: "https://kentta.test/api/me", method: "GET", headers: { Authorization: "Bearer good" } });
+  assert.ok(signal instanceof AbortSignal, "every request can be aborted (api-wire.test.mjs: timeouts)");
   assert.deepEqual(sent[1].headers, { Authorization: "Bearer good", "Content-Type": "application/json" });
   assert.deepEqual(JSON.parse(sent[1].body), { endpoint: "https://push.test/1" });
 });

@@ -18,7 +18,7 @@ function fakeServer({ token = "good" } = {}) {
   server.fetch = async (url, init = {}) => {
     const { pathname, searchParams } = new URL(url, "http://phone.test");
     const method = init.method || "GET";
-    const body = init.body ? JSON.parse(init.body) : undefined;
+    const body = init.body ? JSON.parse(await bodyText(init)) : undefined;
     server.log.push({ method, path: pathname, query: Object.fromEntries(searchParams), headers: init.headers, body });
     if (server.hold) await server.hold(); // lets a test keep a request in flight
     const scripted = server.next.shift();
@@ -36,6 +36,12 @@ function fakeServer({ token = "good" } = {}) {
     server.records.set(`${entity}:${id}`, { entity, id, version: ++server.latest, deleted, data });
   };
   return server;
+}
+
+/** The request body as the server reads it: api.js gzips a big push (Content-Encoding: gzip). */
+async function bodyText({ body, headers }) {
+  if (headers?.["Content-Encoding"] !== "gzip") return body;
+  return new Response(new Blob([body]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
 }
 
 function push(server, { client_id: clientId, ops }) {
