@@ -87,16 +87,19 @@ export function createApi({ fetch, token, baseUrl = "", onUnauthorized = () => {
     const controller = typeof AbortController === "function" ? new AbortController() : null;
     const ms = HEADERS_MS + Math.ceil(bytesOut / UPLOAD_BYTES_PER_MS);
     let timer = null;
+    let waiting = true; // a late timer must not abort the body of an answer that came
     // Raced as well as aborted: a fetch that ignores its signal (a test double, an old browser)
     // still ends here.
     const silent = new Promise((_resolve, reject) => {
       timer = setTimer(() => {
-        controller?.abort();
+        if (!waiting) return;
         reject(new ApiError("offline", `No answer from the server in ${Math.round(ms / 1000)} s`));
+        controller?.abort();
       }, ms);
     });
     try {
-      const res = await Promise.race([fetch(url, controller ? { ...init, signal: controller.signal } : init), silent]);
+      const res = await Promise.race([fetch(url, controller ? { ...init, signal: controller.signal } : init), silent])
+        .finally(() => { waiting = false; });
       return watched(res, controller);
     } catch (err) {
       if (err instanceof ApiError) throw err;
@@ -115,15 +118,18 @@ export function createApi({ fetch, token, baseUrl = "", onUnauthorized = () => {
     const stream = new ReadableStream({
       async pull(out) {
         let timer = null;
+        let waiting = true; // a late timer must not cancel the next read
         const stalled = new Promise((_resolve, reject) => {
           timer = setTimer(() => {
+            if (!waiting) return;
+            // Rejected first: cancelling ends the pending read as "done", a truncated body.
+            reject(new ApiError("offline", `The answer stalled for ${STALL_MS / 1000} s`));
             controller?.abort();
             reader.cancel().catch(() => {});
-            reject(new ApiError("offline", `The answer stalled for ${STALL_MS / 1000} s`));
           }, STALL_MS);
         });
         try {
-          const { done, value } = await Promise.race([reader.read(), stalled]);
+          const { done, value } = await Promise.race([reader.read(), stalled]).finally(() => { waiting = false; });
           if (done) out.close();
           else out.enqueue(value);
         } catch (err) {
