@@ -30,6 +30,7 @@ def register(app) -> None:
     from .exports.cli import register as register_export; register_export(app)  # export ENTITY FILE
     from .maintenance.cli import register as register_prune; register_prune(app)  # prune [--dry-run]
     from .backup_cli import register as register_backup; register_backup(app)  # backup FILE, restore FILE
+    from .geocode_cli import register as register_geocode; register_geocode(app)  # geocode [--dry-run]
 
     @app.cli.command("init-db")
     @click.option("--demo/--no-demo", default=False,

@@ -83,6 +83,13 @@ class Config:
     TOMBSTONE_RETENTION_DAYS = int(os.environ.get("TOMBSTONE_RETENTION_DAYS", "180"))
     # Brotli or gzip answers as the client accepts (server/compression.py); 0 when a proxy in front compresses.
     COMPRESS_RESPONSES = _env_flag("COMPRESS_RESPONSES", True)
+    # Customers' coordinates (`flask --app server geocode`; README "Geocoding"): a Nominatim-compatible
+    # /search endpoint, unset = no geocoder. The public Nominatim wants a User-Agent naming the service
+    # and a contact, and at most one request a second.
+    GEOCODER_URL = os.environ.get("GEOCODER_URL")
+    GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT")
+    GEOCODER_MIN_INTERVAL = float(os.environ.get("GEOCODER_MIN_INTERVAL") or "1.0")  # seconds between requests
+    GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT") or "10")  # seconds per request
 
     def __init__(self):
         INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the default SQLite file lives there
@@ -99,6 +106,7 @@ class TestConfig(Config):
     TRUSTED_PROXIES = 0
     TRUSTED_HOSTS = None
     METRICS_ENABLED = False  # a test turns them on for its own app
+    GEOCODER_URL = None  # whatever the shell says: a test starts its own stand-in geocoder
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
     def __init__(self, database_url: str):

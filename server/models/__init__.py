@@ -6,6 +6,7 @@ from .conflict import Conflict
 from .contact import Contact
 from .customer import Customer
 from .delivery import Delivery
+from .geocode import GeocodeMiss
 from .ledger import OpLedger, QuarantinedOp, SyncCounter
 from .webpush import ReminderSend, WebPushSubscription
 from .settings import DEFAULT_FOLLOWUP_DELAY_DAYS, DEFAULT_SERVICE_LEVELS, OrgSetting, ServiceLevel
@@ -22,7 +23,7 @@ SYNCED = {
 }
 
 __all__ = [
-    "Activity", "ApiToken", "AuditEntry", "ImportJob", "Conflict", "Contact", "Customer", "Delivery", "LoginFailure",
+    "Activity", "ApiToken", "AuditEntry", "ImportJob", "Conflict", "Contact", "Customer", "Delivery", "GeocodeMiss", "LoginFailure",
     "OpLedger", "OrgSetting", "QuarantinedOp", "ReminderSend", "ROLES", "SYNCED",
     "ServiceLevel", "SyncCounter",
     "Task", "User", "WebPushSubscription", "DEFAULT_SERVICE_LEVELS", "DEFAULT_FOLLOWUP_DELAY_DAYS", "hash_token",
