@@ -57,7 +57,7 @@ def test_last_use_is_written_at_most_about_hourly(client, rep_h, count_queries):
     with count_queries() as statements:
         assert client.get("/api/me", headers=rep_h).status_code == 200
     assert only_token().last_used_at == half_hour_ago  # a read stays a read
-    assert statements[0] == 1  # the token and user look-up only
+    assert statements[0] == 2  # the token and user look-up, and the colleagues' names; no write
     set_token(last_used_at=utcnow() - timedelta(minutes=61))
     assert client.get("/api/me", headers=rep_h).status_code == 200
     assert utcnow() - only_token().last_used_at < timedelta(minutes=1)
