@@ -42,7 +42,8 @@ def register(app) -> None:
                    f"not found {counts.not_found}, failed {counts.failed}; wrote {counts.written}")
         click.echo(summary + ("" if dry_run else "."))
         if counts.changed:
-            click.echo(f"{counts.changed} were edited meanwhile (coordinates or address) and were left as they are.")
+            click.echo(f"{counts.changed} {'was' if counts.changed == 1 else 'were'} edited meanwhile (coordinates "
+                       "or address) and left as they are.")
         if counts.remembered:
             click.echo(f"{counts.remembered} skipped: their address could not be placed before "
                        "(--retry-failed asks again; an edited address is asked again anyway).")

@@ -14,7 +14,7 @@ from conftest import _fresh_postgres_db, app_on
 from server import create_app
 from server.config import TestConfig
 from server.extensions import db
-from server.geocode import Geocoder, GeocoderError, address_of, parse, query
+from server.geocode import MAX_ANSWER_BYTES, Geocoder, GeocoderError, address_of, parse, query
 from server.geocode_run import run
 from server.models import Customer, GeocodeMiss
 from sync_helpers import make_customer, new_id, pull_all, push_one
@@ -253,3 +253,41 @@ def test_a_stopped_geocoder_stops_the_run_and_keeps_what_was_found(app, client, 
     configure(app, "http://127.0.0.1:9/search")  # nothing listens on the discard port
     result = geocode(app)
     assert result.exit_code == 1 and "unreachable" in result.output
+
+
+def test_ctrl_c_keeps_what_was_written_before_it(app, client, users):
+    ids = [make_customer(client, users.rep_h, name=f"Asiakas {n}", city="Helsinki")[0] for n in range(4)]
+    with FakeNominatim({"Helsinki": (200, json.dumps(HELSINKI).encode())}) as fake:
+        geocoder = Geocoder(fake.url, "ua", min_interval=0)
+        asked = geocoder.lookup
+
+        def lookup(address):  # the admin presses Ctrl-C during the third request
+            if len(fake.requests) == 2:
+                raise KeyboardInterrupt
+            return asked(address)
+        geocoder.lookup = lookup
+        counts = run(db.session, geocoder, echo=lambda line: None)
+    assert counts.interrupted and counts.written == 2
+    assert [coords(cid) != (None, None) for cid in ids] == [True, True, False, False]
+
+
+def test_an_oversized_answer_is_refused(app, client, users):
+    make_customer(client, users.rep_h, name="Iso", city="Helsinki")
+    huge = json.dumps(HELSINKI * (MAX_ANSWER_BYTES // 100)).encode()
+    with FakeNominatim({"Helsinki": (200, huge)}) as fake:
+        configure(app, fake.url)
+        result = geocode(app)
+    assert result.exit_code == 0 and "failed: the geocoder's answer is larger than 256 kB" in result.output
+
+
+def test_migration_0009_adds_the_misses_table_and_goes_back(tmp_path):
+    from flask_migrate import downgrade
+    the_app = create_app(TestConfig(f"sqlite:///{tmp_path / 'm.db'}"))
+    with the_app.app_context():
+        folder = the_app.extensions["migrate"].directory
+        upgrade(directory=folder)
+        assert "geocode_misses" in sa.inspect(db.engine).get_table_names()
+        downgrade(directory=folder, revision="0008")
+        assert "geocode_misses" not in sa.inspect(db.engine).get_table_names()
+        upgrade(directory=folder)
+        db.engine.dispose()
