@@ -211,9 +211,12 @@ def test_a_customer_edited_between_read_and_write_keeps_the_edit(app, client, us
     moved, _ = make_customer(client, users.rep_h, name="C muutto", city="Helsinki")
     edits = {notes: {"notes": "Ovikoodi 1234"}, tapped: {"latitude": 61.5, "longitude": 23.75},
              moved: {"city": "Tampere"}}
-    order = iter([notes, tapped, moved])
-    with FakeNominatim({"Helsinki": (200, json.dumps(HELSINKI).encode())},
-                       on_request=lambda params: (lambda cid: _rep_edit(app, users, cid, edits[cid]))(next(order))) as fake:
+    order = iter([notes, tapped, moved])  # asked in name order: each is edited while it is being asked about
+
+    def edit_while_asked(_params):
+        cid = next(order)
+        _rep_edit(app, users, cid, edits[cid])
+    with FakeNominatim({"Helsinki": (200, json.dumps(HELSINKI).encode())}, on_request=edit_while_asked) as fake:
         configure(app, fake.url)
         result = geocode(app)
     assert result.exit_code == 0, result.output
