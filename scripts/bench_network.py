@@ -7,7 +7,9 @@ same run without throttling:
   bytes moved (CDP Network.loadingFinished encodedDataLength: as sent, compressed or not);
 - a 50-op push: 50 edits queued offline, then online -> synced;
 - a resumed sync: a new phone's first sync loses the network after about half the pages, gets it
-  back and finishes; pages fetched twice (the same cursor asked for again).
+  back and finishes; pages fetched twice (the same cursor asked for again);
+- a 50-op and a 500-op push's request bytes and times, throttled, gzipped (api.js, CompressionStream)
+  and plain (the same phone without CompressionStream).
 Goals: first full sync < 20 s throttled; a resumed sync re-downloads <= 1 page.
 
 Usage: .venv/bin/python scripts/bench_network.py [--customers 5000]
@@ -37,11 +39,23 @@ EDITS_JS = """async (n) => {
 }"""
 
 
+PUSH_EDITS_JS = """async ([n, tag]) => {
+  const { app } = await import('/static/js/core.js');
+  const customers = app.list('customer').slice(0, n);
+  for (const [i, c] of customers.entries()) await app.put('customer', c.id, { notes: `${tag} ${i}` });
+  return app.outbox.count();
+}"""
+
+
 class Phone:
     """A fresh browser context (its own IndexedDB) with a CDP session that throttles and counts."""
 
-    def __init__(self, browser, url, throttled):
-        self.context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    def __init__(self, browser, url, throttled, gzip=True):
+        # No service worker for the push figures: its Background Sync could send the push instead.
+        self.context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True,
+                                           **({} if gzip is True else {"service_workers": "block"}))
+        if gzip is False:
+            self.context.add_init_script("delete globalThis.CompressionStream")  # api.js sends plain
         self.page = self.context.new_page()
         self.page.set_default_timeout(LONG)
         self.url, self.conditions = url, THIN if throttled else OPEN
@@ -123,6 +137,36 @@ def resumed_sync(browser, url, throttled, pages: int) -> dict:
     return figures
 
 
+def push_sizes(browser, url) -> dict:
+    """{(ops, gzipped): (request bytes, seconds online -> synced)}, pushed on the thin network."""
+    figures = {}
+    for gzipped in (True, False):
+        phone = Phone(browser, url, throttled=False, gzip=gzipped)  # the first sync at full speed
+        phone.login()
+        wait_synced(phone.page, timeout=LONG)
+        phone.conditions = THIN
+        sent = []
+        phone.page.on("request", lambda r: r.url.endswith("/api/sync/push") and sent.append(len(r.post_data_buffer or b"")))
+        for ops in (50, 500):
+            phone.network(online=False)
+            phone.page.wait_for_function("() => !navigator.onLine")
+            assert phone.page.evaluate(PUSH_EDITS_JS, [ops, f"push {ops}"]) == ops
+            sent.clear()
+            since, started = last_sync(phone.page), time.perf_counter()
+            phone.network(online=True)
+            wait_synced(phone.page, since=since, timeout=LONG)
+            figures[ops, gzipped] = (sum(sent), time.perf_counter() - started)
+        phone.close()
+    return figures
+
+
+def print_pushes(pushes: dict) -> None:
+    print("  push request bodies, throttled (750 kbit/s up)   gzip            plain        ratio")
+    for ops in (50, 500):
+        (zb, zs), (pb, ps) = pushes[ops, True], pushes[ops, False]
+        print(f"  {ops:>3}-op push: {zb / 1024:8.1f} KiB {zs:5.2f} s  {pb / 1024:8.1f} KiB {ps:5.2f} s  {pb / zb:5.1f}x")
+
+
 def load(live, customers: int) -> None:
     from server.demo import load_demo
 
@@ -140,6 +184,7 @@ def row(name, thin, open_, unit, fmt="{:.1f}"):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=5000)
+    parser.add_argument("--pushes-only", action="store_true", help="only the push bodies, gzip vs plain")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kentta-bench-net-") as folder:
         live, server = start_live_server(Path(folder) / "bench.db")
@@ -147,6 +192,10 @@ def main() -> None:
         load(live, args.customers)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(**chromium_launch_args())
+            pushes = push_sizes(browser, live.url)
+            if args.pushes_only:
+                print_pushes(pushes)
+                return
             runs = {}
             for throttled in (False, True):
                 first = first_sync(browser, live.url, throttled)
@@ -165,6 +214,7 @@ def main() -> None:
     row("resumed first sync, login -> synced", thin_resume["seconds"], open_resume["seconds"], "s")
     row("  pages fetched twice", thin_resume["twice"], open_resume["twice"], "", "{:.0f}")
     print(f"  (network cut after {thin_resume['cut_at']} / {open_resume['cut_at']} page requests)")
+    print_pushes(pushes)
     goals = [("first full sync throttled < 20 s", thin["seconds"] < 20),
              ("resumed sync re-downloads <= 1 page", max(thin_resume["twice"], open_resume["twice"]) <= 1)]
     for goal, met in goals:
