@@ -102,6 +102,16 @@ def api(live, method: str, path: str, who: str, json=None):
     return client.open(path, method=method, json=json, headers={"Authorization": f"Bearer {token}"})
 
 
+def rep_at_own_customer(live, phone, suffix="", name="Kahvila Aalto"):
+    """A customer of rep1's, and rep1's phone logged in (the first sync brings the rules, GET
+    /api/rules, into IndexedDB) and open at #/customers/<id><suffix>; returns (customer id, page)."""
+    customer_id = api(live, "POST", "/api/customers", "manager", {"name": name, "owner_id": live.users["rep1"]}).json["id"]
+    _, page = phone()
+    login(page, live, "rep1")
+    page.goto(f"{live.url}/#/customers/{customer_id}{suffix}")
+    return customer_id, page
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 

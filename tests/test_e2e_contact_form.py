@@ -1,17 +1,13 @@
 """Issue 17 (the card's add-contact form): the fields are checked with the server's published rules
 before anything is queued, as the customer and visit forms are; the message stands beside its field."""
 import pytest
-from e2e_support import api, eventually, login, wait_synced
+from e2e_support import api, eventually, rep_at_own_customer, wait_synced
 
 pytestmark = pytest.mark.e2e
 
 
 def test_an_invalid_contact_email_is_named_beside_the_field_and_nothing_is_queued(live, phone):
-    customer_id = api(live, "POST", "/api/customers", "manager",
-                      {"name": "Kahvila Aalto", "owner_id": live.users["rep1"]}).json["id"]
-    _, page = phone()
-    login(page, live, "rep1")  # the first sync brings the rules (GET /api/rules) into IndexedDB
-    page.goto(f"{live.url}/#/customers/{customer_id}")
+    customer_id, page = rep_at_own_customer(live, phone)
     page.click("#contact-form >> xpath=.. >> summary")
     page.fill("#contact-form input[name=name]", "Aino Aalto")
     page.fill("#contact-form input[name=email]", "eiole@")

@@ -1,7 +1,7 @@
 """Issue 17 item 5 in Chromium: the form checks every field with the server's published rules before
 it saves, and a field the server still refuses never holds back the valid ones saved with it."""
 import pytest
-from e2e_support import api, eventually, login, wait_synced
+from e2e_support import api, eventually, rep_at_own_customer, wait_synced
 
 pytestmark = pytest.mark.e2e
 
@@ -13,11 +13,7 @@ def customer(live, customer_id) -> dict:
 
 
 def test_an_invalid_email_is_refused_in_finnish_and_the_phone_is_kept(live, phone):
-    customer_id = api(live, "POST", "/api/customers", "manager",
-                      {"name": "Kahvila Aalto", "owner_id": live.users["rep1"]}).json["id"]
-    _, page = phone()
-    login(page, live, "rep1")  # the first sync brings the rules (GET /api/rules) into IndexedDB
-    page.goto(f"{live.url}/#/customers/{customer_id}/edit")
+    customer_id, page = rep_at_own_customer(live, phone, "/edit")
     page.fill("input[name=phone]", PHONE)
     page.fill("input[name=email]", "eiole@")
     page.click("#customer-form button[type=submit]")
@@ -40,11 +36,7 @@ def test_an_invalid_email_is_refused_in_finnish_and_the_phone_is_kept(live, phon
 
 def test_a_field_the_server_refuses_does_not_hold_back_the_phone(live, phone):
     api(live, "POST", "/api/customers", "manager", {"name": "Leipomo Kivi", "business_id": "0112038-9"})
-    customer_id = api(live, "POST", "/api/customers", "manager",
-                      {"name": "Salonki Sointu", "owner_id": live.users["rep1"]}).json["id"]
-    _, page = phone()
-    login(page, live, "rep1")
-    page.goto(f"{live.url}/#/customers/{customer_id}/edit")
+    customer_id, page = rep_at_own_customer(live, phone, "/edit", name="Salonki Sointu")
     page.fill("input[name=business_id]", "0112038-9")  # valid in itself: only the server knows it is taken
     page.fill("input[name=phone]", PHONE)
     page.click("#customer-form button[type=submit]")
