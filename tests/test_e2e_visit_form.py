@@ -52,7 +52,12 @@ def test_closing_a_planned_visit_from_today_focuses_the_notes_with_save_in_sight
                                                   "title": "Tarjouskäynti", "starts_at": f"{date.today().isoformat()}T00:30:00Z"})
     _, page = phone()
     login(page, live, "rep1")
+    # What had the focus at the end of the tap itself: iOS opens the keyboard only for a field
+    # focused inside the tap, so a field must have it then, before the form is drawn.
+    page.evaluate("""() => document.addEventListener('click', () => setTimeout(() => {
+        window.focusedInTap = document.activeElement?.tagName; }), { once: true })""")
     page.locator("[data-testid=visit-row]", has_text="Tarjouskäynti").locator("[data-testid=close-visit]").click()
     page.wait_for_selector("[data-testid=visit-notes]")
     page.wait_for_function("document.activeElement?.dataset.testid === 'visit-notes'")
+    assert page.evaluate("window.focusedInTap") in ("INPUT", "TEXTAREA")
     assert_save_in_sight(page)

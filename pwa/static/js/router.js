@@ -5,7 +5,7 @@ import { HOME_ROUTE, LOGIN_ROUTE, MESSAGE } from "./constants.js";
 import { loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { buildRoutes, buildTabs, holds, matchRoute, refreshes } from "./screens.js";
 import { renderChrome, renderTabs } from "./ui/chrome.js";
-import { toast } from "./ui/dom.js";
+import { keepKeyboard, toast } from "./ui/dom.js";
 import { installProgress } from "./ui/progress.js";
 import * as today from "./ui/today.js";
 import * as customers from "./ui/customers.js";
@@ -103,6 +103,10 @@ export async function boot() {
   app.on(onAppEvent);
   installProgress(); // a long first sync's "records so far of about how many", over every screen
   window.addEventListener("hashchange", render);
+  // A link marked data-keyboard opens a form that focuses a text field (closing a visit).
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("a[data-keyboard]")) keepKeyboard();
+  });
   history.scrollRestoration = "manual"; // restoreScroll() decides, after the screen is drawn
   window.addEventListener("scroll", () => {
     if (entryKey()) scrolls.set(entryKey(), window.scrollY);

@@ -185,7 +185,7 @@ function activityItem(a) {
     <small>${fmtDateTime(d.starts_at)} · ${t(`status_${d.status}`)}${a.pending ? ` · ${t("pending")}` : ""}</small>
     ${d.notes ? html`<span class="notes">${d.notes}</span>` : ""}
     ${d.next_step ? html`<small>${t("next_step")}: ${d.next_step}</small>` : ""}</span>
-    ${d.status === "planned" ? html`<a class="button small" href="#/activities/${a.id}/close">${t("close_visit")}</a>` : ""}</li>`;
+    ${d.status === "planned" ? html`<a class="button small" href="#/activities/${a.id}/close" data-keyboard>${t("close_visit")}</a>` : ""}</li>`;
 }
 
 function deliveryItem(x) {

@@ -79,3 +79,16 @@ export function formData(form) {
 export function options(values, selected, label = (v) => v) {
   return values.map((v) => html`<option value="${v ?? ""}" ${v === selected ? raw("selected") : ""}>${label(v)}</option>`);
 }
+
+/** Inside a tap on a link to a form: focus a stand-in field at once, so a phone opens its keyboard
+ * (iOS opens it only for a focus made inside the tap itself); the form then moves the focus to its
+ * first field, and the keyboard stays up. The stand-in goes away a moment later. */
+export function keepKeyboard(doc = document) {
+  const keeper = doc.createElement("input");
+  keeper.className = "keyboard-keeper";
+  keeper.tabIndex = -1;
+  keeper.setAttribute("aria-hidden", "true");
+  doc.body.append(keeper);
+  keeper.focus({ preventScroll: true });
+  setTimeout(() => keeper.remove(), 1000);
+}

@@ -59,7 +59,7 @@ export function visitRow(activity) {
   return html`<li class="row" data-testid="visit-row">
     <a class="grow" href="#/customers/${d.customer_id}"><strong>${d.title || t(`type_${d.type}`)}</strong>
       <small>${fmtDateTime(d.starts_at)} · ${customerName(d.customer_id)}</small></a>
-    <a class="button small" href="#/activities/${activity.id}/close" data-testid="close-visit">${t("close_visit")}</a></li>`;
+    <a class="button small" href="#/activities/${activity.id}/close" data-testid="close-visit" data-keyboard>${t("close_visit")}</a></li>`;
 }
 
 /** Tasks: tap the box to mark done (or open again). */
