@@ -46,11 +46,14 @@ def _race(app, headers):
     streams = [[] for _ in range(PULLERS)]   # every change each puller received, in order
     early_pages = [0] * PULLERS              # pages pulled while the pushers were still running
     errors, lock, done = [], threading.Lock(), threading.Event()
+    warmed = threading.Event()  # every puller has pulled a few pages: the pushers' last batch waits for it
 
     def pusher(n):
         client, mine = app.test_client(), {}  # this pusher's customers -> their latest version
         try:
             for b in range(BATCHES):
+                if b == BATCHES - 1:  # on a loaded machine the pushers could finish before a first page
+                    warmed.wait(timeout=120)
                 a, c = str(uuid.uuid4()), str(uuid.uuid4())
                 ops = [_op("customer", a, {"name": f"A{n}-{b}"}), _op("contact", str(uuid.uuid4()),
                        {"customer_id": a, "name": f"K{n}-{b}"}), _op("customer", c, {"name": f"C{n}-{b}"})]
@@ -82,6 +85,8 @@ def _race(app, headers):
                 streams[k].append([(change["entity"], change["id"], change["version"]) for change in body["changes"]])
                 cursor = body["cursor"]
                 early_pages[k] += not finishing
+                if min(early_pages) >= 3:
+                    warmed.set()
                 if finishing and not body["more"]:
                     return
         except Exception as exc:

@@ -55,6 +55,9 @@ def _race(server, email):
     lost_reported = set()
     streams, early_pages = [[] for _ in range(PULLERS)], [0] * PULLERS
     errors, lock, done = [], threading.Lock(), threading.Event()
+    # The pushers' last batch waits until every puller has pulled a few pages meanwhile: on a loaded
+    # machine the pushers could otherwise all finish before a puller's first answer came back.
+    warmed = threading.Event()
     # Each phone its own token, logged in one after another: a burst of logins to one account is what
     # the throttle counts as guessing (every attempt is written before its password is checked).
     tokens = [server.login(email) for _ in range(PUSHERS + PULLERS)]
@@ -63,6 +66,8 @@ def _race(server, email):
         headers, mine, seq = tokens[n], {}, 0
         try:
             for b in range(BATCHES):
+                if b == BATCHES - 1:
+                    warmed.wait(timeout=120)
                 tick, ops = b * PUSHERS + n, []
 
                 def add(entity, rid, fields, base=0):
@@ -108,6 +113,8 @@ def _race(server, email):
                 streams[k].extend((c["entity"], c["id"], c["version"]) for c in body["changes"])
                 cursor = body["cursor"]
                 early_pages[k] += not finishing
+                if min(early_pages) >= 3:
+                    warmed.set()
                 if finishing and not body["more"]:
                     return
         except Exception as exc:
