@@ -20,6 +20,14 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur.close()
 
 
+_COMMITTED = "kentta.committed"
+
+
+def _committed(conn, checkpointer: Checkpointer) -> None:
+    conn.info[_COMMITTED] = True  # the pool record's info: read again at check-in
+    checkpointer.poke()
+
+
 def install(app) -> None:
     """Attach per-connection settings to the app's engine."""
     with app.app_context():
@@ -30,7 +38,12 @@ def install(app) -> None:
             path = engine.url.database
             if path and path != ":memory:" and not path.startswith("file:"):
                 checkpointer = engine._kentta_checkpointer = Checkpointer(os.path.abspath(path))
-                event.listen(engine, "commit", lambda _conn: checkpointer.poke())
+                # The commit event fires before the driver's commit, so the checkpoint it wakes may
+                # run before that commit's pages are in the log; the connection's return to the
+                # pool comes after it, and wakes one more (only for a connection that committed).
+                event.listen(engine, "commit", lambda conn: _committed(conn, checkpointer))
+                event.listen(engine, "checkin", lambda _dbapi, record: record.info.pop(_COMMITTED, False)
+                             and checkpointer.poke())
                 event.listen(engine, "connect", lambda *_args: checkpointer.opened())
                 for closing in ("close", "close_detached"):
                     event.listen(engine, closing, lambda *_args: checkpointer.closed())
