@@ -1,6 +1,7 @@
 """Prometheus metrics at /metrics (server/observe/metrics.py): off unless configured; requests by route rule,
 push ops by status, reminders by outcome; right with several gunicorn workers (multiprocess mode)."""
 import threading
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -13,7 +14,7 @@ from server import create_app
 from server.config import TestConfig
 from server.extensions import db
 from sync_helpers import new_id, op, push
-from test_serve import alive, get, running_server, stop
+from test_serve import STARTUP, alive, get, running_server, stop
 
 
 def sample(text: str, name: str, **labels) -> float:
@@ -125,8 +126,10 @@ def test_several_gunicorn_workers_add_up_and_a_restart_starts_from_zero(tmp_path
     proc, base, pids = running_server(tmp_path, PROMETHEUS_MULTIPROC_DIR=str(folder))
     sent = 0
     try:
-        # Rounds of parallel requests until both workers have answered some (the kernel picks who accepts).
-        for _ in range(20):
+        # Rounds of parallel requests until both workers have answered some (the kernel picks who
+        # accepts; on a loaded machine the second worker may still be importing the app for a while).
+        deadline = time.monotonic() + STARTUP
+        while time.monotonic() < deadline:
             threads = [threading.Thread(target=lambda: get(base + "/readyz")) for _ in range(10)]
             for thread in threads:
                 thread.start()
