@@ -9,29 +9,40 @@ from server.db import checkpoint
 from server.db.checkpoint import BACKSTOP, Checkpointer
 
 
-def test_commits_leave_the_log_to_the_checkpointer(tmp_path, monkeypatch):
+def _wal_app(tmp_path, monkeypatch, name: str):
+    """An app on a fresh SQLite file with a table t(id, v), checkpointing 10 ms after a commit."""
     monkeypatch.setattr("server.db.checkpoint.INTERVAL", 0.01)
     from server import create_app
     from server.config import TestConfig
+    app = create_app(TestConfig(f"sqlite:///{tmp_path / name}"))
+    with app.app_context():
+        from server.extensions import db
+        with db.engine.begin() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == BACKSTOP
+            conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    return app
+
+
+def _wait_for(condition, timeout=10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+def test_commits_leave_the_log_to_the_checkpointer(tmp_path, monkeypatch):
+    app = _wal_app(tmp_path, monkeypatch, "wal.db")
     from server.extensions import db
-    app = create_app(TestConfig(f"sqlite:///{tmp_path / 'wal.db'}"))
     with app.app_context():
         engine = db.engine
         checkpointer = engine._kentta_checkpointer
-        with engine.begin() as conn:
-            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == BACKSTOP
-            conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
         size_before = os.path.getsize(tmp_path / "wal.db")
         for i in range(20):  # commits that would pass SQLite's default 1000-page checkpoint threshold
             with engine.begin() as conn:
                 conn.exec_driver_sql("INSERT INTO t (v) VALUES (?)", [("x" * 4000,) for _ in range(60)])
-        deadline = time.monotonic() + 10
-        while checkpointer.runs == 0 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        _wait_for(lambda: checkpointer.runs > 0)
         assert checkpointer.runs > 0
-        deadline = time.monotonic() + 10  # a run may have started before the last commit
-        while os.path.getsize(tmp_path / "wal.db") < size_before + 1200 * 4000 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        # A run may have started before the last commit.
+        _wait_for(lambda: os.path.getsize(tmp_path / "wal.db") >= size_before + 1200 * 4000)
         assert os.path.getsize(tmp_path / "wal.db") >= size_before + 1200 * 4000  # the rows reached the file
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 1200
@@ -41,36 +52,21 @@ def test_commits_leave_the_log_to_the_checkpointer(tmp_path, monkeypatch):
 def test_a_commit_slower_than_its_checkpoint_still_reaches_the_file(tmp_path, monkeypatch):
     """SQLAlchemy's commit event fires before the driver commits: on a loaded machine the checkpoint
     it wakes can run first, and with no later commit those pages stayed in the log (seen in CI)."""
-    monkeypatch.setattr("server.db.checkpoint.INTERVAL", 0.01)
-    from server import create_app
-    from server.config import TestConfig
+    app = _wal_app(tmp_path, monkeypatch, "slow.db")
     from server.extensions import db
-    app = create_app(TestConfig(f"sqlite:///{tmp_path / 'slow.db'}"))
     with app.app_context():
         engine = db.engine
         checkpointer = engine._kentta_checkpointer
-        with engine.begin() as conn:
-            conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
-        deadline = time.monotonic() + 10
-        while checkpointer.runs == 0 and time.monotonic() < deadline:  # the CREATE's checkpoint is done
-            time.sleep(0.01)
+        _wait_for(lambda: checkpointer.runs > 0)  # the CREATE's checkpoint is done
         size_before = os.path.getsize(tmp_path / "slow.db")
         runs_before = checkpointer.runs
         # Registered after ours: the driver's commit waits until the woken checkpoint has run.
         sa.event.listen(engine, "commit", lambda _conn: _wait_for(lambda: checkpointer.runs > runs_before))
         with engine.begin() as conn:
             conn.exec_driver_sql("INSERT INTO t (v) VALUES (?)", [("x" * 4000,) for _ in range(60)])
-        deadline = time.monotonic() + 10
-        while os.path.getsize(tmp_path / "slow.db") < size_before + 60 * 4000 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        _wait_for(lambda: os.path.getsize(tmp_path / "slow.db") >= size_before + 60 * 4000)
         assert os.path.getsize(tmp_path / "slow.db") >= size_before + 60 * 4000  # the rows reached the file
     engine.dispose()
-
-
-def _wait_for(condition, timeout=10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.005)
 
 
 def test_the_checkpointer_never_creates_a_removed_database(tmp_path):
