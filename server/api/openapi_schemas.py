@@ -87,8 +87,8 @@ def _nullable(schema: dict, field) -> dict:
     return schema
 
 
-def _validators(schema: dict, field) -> dict:
-    """Add what the field's marshmallow validators require."""
+def field_validators(schema: dict, field) -> dict:
+    """Add what the field's marshmallow validators require (also the app's rules, api/rules.py)."""
     for v in getattr(field, "validators", ()):
         if isinstance(v, validate.OneOf):
             schema["enum"] = list(v.choices)
@@ -156,7 +156,7 @@ def field_schema(field) -> dict:
         out = {"type": "string"}
     else:
         raise TypeError(f"No OpenAPI mapping for {type(field).__name__}")
-    return _nullable(_validators(out, field), field)
+    return _nullable(field_validators(out, field), field)
 
 
 def input_schema(schema, partial: bool = False) -> dict:

@@ -19,11 +19,11 @@ import json
 
 from flask import Blueprint, current_app, request
 from marshmallow import fields as mf
-from marshmallow import validate
 
 from ..schemas import fields as kf
 from ..schemas.entities import SCHEMAS
 from .auth import auth_required
+from .openapi_schemas import field_validators
 
 bp = Blueprint("rules", __name__, url_prefix="/api")
 
@@ -34,23 +34,6 @@ def _text(field: kf.Text) -> dict:
     out = {"type": "string", "format": "multi-line" if field.multiline else "one-line", "maxLength": field.max_length}
     if field.min_length:
         out["minLength"] = field.min_length
-    return out
-
-
-def _validators(out: dict, field) -> dict:
-    for v in getattr(field, "validators", ()):
-        if isinstance(v, validate.OneOf):
-            out["enum"] = list(v.choices)
-        elif isinstance(v, validate.Length):
-            names = ("minItems", "maxItems") if out.get("type") == "array" else ("minLength", "maxLength")
-            for name, limit in zip(names, (v.min, v.max)):
-                if limit is not None:
-                    out[name] = limit
-        elif isinstance(v, validate.Range):  # inclusive in every schema here
-            out.update({k: lim for k, lim in (("minimum", v.min), ("maximum", v.max)) if lim is not None})
-        elif isinstance(v, validate.Regexp):
-            pattern = v.regex.pattern.replace(r"\Z", "$")  # re.match anchors at the start
-            out["pattern"] = pattern if pattern.startswith("^") else "^" + pattern
     return out
 
 
@@ -90,7 +73,7 @@ def field_rule(field, name: str = "") -> dict:
         out = {"type": "string"}
     else:
         raise TypeError(f"No rule for {type(field).__name__}")
-    out = _validators(out, field)
+    out = field_validators(out, field)
     if field.allow_none:
         out["type"] = [*([out["type"]] if isinstance(out["type"], str) else out["type"]), "null"]
         if "enum" in out:
