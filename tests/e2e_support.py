@@ -102,6 +102,17 @@ def api(live, method: str, path: str, who: str, json=None):
     return client.open(path, method=method, json=json, headers={"Authorization": f"Bearer {token}"})
 
 
+def new_customer_offline(live, context, page, name: str, business_id: str | None = None) -> None:
+    """Take the phone offline and create a customer there: the change waits in the outbox."""
+    context.set_offline(True)
+    page.goto(f"{live.url}/#/customers/new")
+    page.fill("input[name=name]", name)
+    if business_id:
+        page.fill("input[name=business_id]", business_id)
+    page.click("#customer-form button[type=submit]")
+    page.wait_for_selector("[data-testid=customer-card]")
+
+
 def rep_at_own_customer(live, phone, suffix="", name="Kahvila Aalto"):
     """A customer of rep1's, and rep1's phone logged in (the first sync brings the rules, GET
     /api/rules, into IndexedDB) and open at #/customers/<id><suffix>; returns (customer id, page)."""

@@ -2,7 +2,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from e2e_support import PASSWORD, api, back_online, eventually, login, wait_synced
+from e2e_support import PASSWORD, api, back_online, eventually, login, new_customer_offline, wait_synced
 from sqlalchemy import select
 
 from server.extensions import db
@@ -105,11 +105,7 @@ def test_expired_login_asks_again_and_keeps_the_outbox(live, phone):
 def test_logout_warns_about_unsynced_changes(live, phone):
     context, page = phone()
     login(page, live, "rep1")
-    context.set_offline(True)
-    page.goto(f"{live.url}/#/customers/new")
-    page.fill("input[name=name]", "Unsynced Oy")
-    page.click("#customer-form button[type=submit]")
-    page.wait_for_selector("[data-testid=customer-card]")
+    new_customer_offline(live, context, page, "Unsynced Oy")
     page.goto(f"{live.url}/#/settings")
     messages = []
     page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
@@ -128,12 +124,8 @@ def test_rejected_change_is_shown_fixed_and_sent_again(live, phone):
     api(live, "POST", "/api/customers", "manager", {"name": "Konepaja Oy", "business_id": "0737546-2"})
     context, page = phone()
     login(page, live, "rep1")
-    context.set_offline(True)  # the phone cannot know the Y-tunnus is taken
-    page.goto(f"{live.url}/#/customers/new")
-    page.fill("input[name=name]", "Konepaja Toinen")
-    page.fill("input[name=business_id]", "0737546-2")
-    page.click("#customer-form button[type=submit]")
-    page.wait_for_selector("[data-testid=customer-card]")
+    # the phone cannot know the Y-tunnus is taken
+    new_customer_offline(live, context, page, "Konepaja Toinen", "0737546-2")
     back_online(context, page)
 
     page.goto(f"{live.url}/#/attention")

@@ -2,7 +2,7 @@
 logged out, the pill's words, Settings telling the same sync state as the pill, the header after a
 language switch, scroll on a new screen, the toast beside a new row, the tab bar with a badge."""
 import pytest
-from e2e_support import PASSWORD, api, back_online, last_sync, login, wait_synced
+from e2e_support import PASSWORD, api, back_online, last_sync, login, new_customer_offline
 
 pytestmark = pytest.mark.e2e
 
@@ -36,11 +36,7 @@ def test_pill_before_the_first_sync_says_so_in_plain_finnish(live, phone):
 def test_settings_tell_a_change_waits_offline_and_agree_with_the_pill(live, phone):
     context, page = phone()
     login(page, live, "rep1")
-    context.set_offline(True)
-    page.goto(f"{live.url}/#/customers/new")
-    page.fill("input[name=name]", "Odottava Oy")
-    page.click("#customer-form button[type=submit]")
-    page.wait_for_selector("[data-testid=customer-card]")
+    new_customer_offline(live, context, page, "Odottava Oy")
     page.goto(f"{live.url}/#/settings")
     assert page.inner_text("[data-testid=sync-status]") == "odottaa lähetystä (1)"
     assert page.inner_text("[data-testid=pending-count]") == "1"
@@ -111,12 +107,8 @@ def test_attention_badge_keeps_the_tab_bar_one_line_high(live, phone):
     context, page = phone()
     login(page, live, "rep1")
     before = page.evaluate(BOX, "#tabs")
-    context.set_offline(True)  # the phone cannot know the Y-tunnus is taken: the server rejects it
-    page.goto(f"{live.url}/#/customers/new")
-    page.fill("input[name=name]", "Konepaja Toinen")
-    page.fill("input[name=business_id]", "0737546-2")
-    page.click("#customer-form button[type=submit]")
-    page.wait_for_selector("[data-testid=customer-card]")
+    # the phone cannot know the Y-tunnus is taken: the server rejects it
+    new_customer_offline(live, context, page, "Konepaja Toinen", "0737546-2")
     back_online(context, page)
     page.wait_for_selector("#tabs [data-tab=attention] .count")
     assert page.inner_text("#tabs [data-tab=attention] .count").strip("() \n") == "1"

@@ -9,7 +9,7 @@ thumb hits); links inside text are measured too: the issue exempts nothing.
 from datetime import date, timedelta
 
 import pytest
-from e2e_support import api, back_online, login, wait_synced
+from e2e_support import api, back_online, login, new_customer_offline
 
 pytestmark = pytest.mark.e2e
 
@@ -44,12 +44,7 @@ def measure(page, route: str, ready: str) -> list:
 
 def make_attention(live, context, page, customer_id):
     """A rejected change (a Y-tunnus the server already has) and a conflict (a phone the office changed later)."""
-    context.set_offline(True)
-    page.goto(f"{live.url}/#/customers/new")
-    page.fill("input[name=name]", "Konepaja Toinen")
-    page.fill("input[name=business_id]", "0737546-2")
-    page.click("#customer-form button[type=submit]")
-    page.wait_for_selector("[data-testid=customer-card]")
+    new_customer_offline(live, context, page, "Konepaja Toinen", "0737546-2")
     page.goto(f"{live.url}/#/customers/{customer_id}/edit")
     page.fill("input[name=phone]", "+358 40 111 1111")
     page.click("#customer-form button[type=submit]")
